@@ -1,0 +1,4 @@
+export const policies = {
+  BusinessPolicy: () => import('#policies/business_policy'),
+}
+

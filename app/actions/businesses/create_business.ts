@@ -1,0 +1,41 @@
+import db from '@adonisjs/lucid/services/db'
+import Business from '#models/business'
+import BusinessMember from '#models/business_member'
+import type User from '#models/user'
+
+export type CreateBusinessParams = {
+  owner: User
+  name: string
+  industry?: string
+  description?: string
+  currency?: string
+  timezone?: string
+  locale?: string
+}
+
+/**
+ * A new business and its owner's membership, together or not at all.
+ */
+export default class CreateBusiness {
+  async handle({ owner, ...profile }: CreateBusinessParams) {
+    return db.transaction(async (trx) => {
+      const business = await Business.create(
+        {
+          name: profile.name,
+          industry: profile.industry ?? null,
+          description: profile.description ?? null,
+          currency: profile.currency ?? 'MXN',
+          timezone: profile.timezone ?? 'America/Mexico_City',
+          locale: profile.locale ?? owner.locale ?? 'es',
+        },
+        { client: trx }
+      )
+      await BusinessMember.create(
+        { businessId: business.id, userId: owner.id, role: 'owner' },
+        { client: trx }
+      )
+      business.$extras.pivot_role = 'owner'
+      return business
+    })
+  }
+}

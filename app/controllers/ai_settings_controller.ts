@@ -1,0 +1,48 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import SaveOpenaiSettings from '#actions/businesses/save_openai_settings'
+import BusinessTransformer from '#transformers/business_transformer'
+import BusinessPolicy from '#policies/business_policy'
+import { aiSettingsFormValidator, botToggleValidator } from '#validators/business'
+
+export const SUGGESTED_MODELS = ['gpt-4.1-mini', 'gpt-4.1', 'gpt-4.1-nano', 'gpt-4o-mini', 'gpt-4o']
+
+export default class AiSettingsController {
+  async show({ inertia, business }: HttpContext) {
+    return inertia.render('settings/ai', {
+      business: BusinessTransformer.transform(business),
+      suggestedModels: SUGGESTED_MODELS,
+    })
+  }
+
+  @inject()
+  async update(
+    { request, response, business, bouncer, session, i18n }: HttpContext,
+    saveOpenaiSettings: SaveOpenaiSettings
+  ) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
+    const payload = await request.validateUsing(aiSettingsFormValidator)
+    await saveOpenaiSettings.handle({
+      business,
+      openaiApiKey: payload.openaiApiKey,
+      openaiModel: payload.openaiModel,
+      openaiBaseUrl: payload.openaiBaseUrl ?? null,
+    })
+    session.flash('success', i18n.t('ui.ai.saved'))
+
+    const next = request.input('after')
+    if (next === 'dashboard') {
+      return response.redirect().toRoute('dashboard')
+    }
+    return response.redirect().back()
+  }
+
+  async toggleBot({ request, response, business, bouncer, session, i18n }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
+    const { botEnabled } = await request.validateUsing(botToggleValidator)
+    business.botEnabled = botEnabled
+    await business.save()
+    session.flash('success', i18n.t(botEnabled ? 'ui.ai.bot_on' : 'ui.ai.bot_off'))
+    return response.redirect().back()
+  }
+}

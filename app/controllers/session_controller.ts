@@ -1,0 +1,26 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import User from '#models/user'
+import { loginValidator } from '#validators/auth'
+import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
+
+export default class SessionController {
+  async create({ inertia }: HttpContext) {
+    return inertia.render('auth/login', {})
+  }
+
+  async store({ request, auth, response, session }: HttpContext) {
+    const { email, password } = await request.validateUsing(loginValidator)
+    const user = await User.verifyCredentials(email, password)
+    await auth.use('web').login(user)
+    session.regenerate()
+
+    response.plainCookie(LOCALE_COOKIE, user.locale, { encode: false, maxAge: '1y', httpOnly: false })
+    return response.redirect().toRoute('dashboard')
+  }
+
+  async destroy({ auth, response, session }: HttpContext) {
+    await auth.use('web').logout()
+    session.clear()
+    return response.redirect().toRoute('session.create')
+  }
+}

@@ -1,0 +1,54 @@
+import app from '@adonisjs/core/services/app'
+import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
+import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+
+/**
+ * Errors that carry no details worth showing: answered with a translated
+ * message of our own.
+ */
+const TRANSLATED_CODES: Record<string, { status: number; key: string }> = {
+  E_ROW_NOT_FOUND: { status: 404, key: 'errors.E_ROW_NOT_FOUND' },
+  E_ROUTE_NOT_FOUND: { status: 404, key: 'errors.E_ROUTE_NOT_FOUND' },
+}
+
+export default class HttpExceptionHandler extends ExceptionHandler {
+  protected debug = !app.inProduction
+
+  /**
+   * Browsers get the app's own 404 and 500 pages in production.
+   */
+  protected renderStatusPages = app.inProduction
+
+  protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
+    '404': (_, { inertia }) => inertia.render('errors/not_found', {}),
+    '500..599': (_, { inertia }) => inertia.render('errors/server_error', {}),
+  }
+
+  async handle(error: unknown, ctx: HttpContext) {
+    const code = (error as { code?: string })?.code
+    const wantsJson =
+      !ctx.request.header('x-inertia') && ctx.request.accepts(['html', 'json']) === 'json'
+
+    if (wantsJson && code && TRANSLATED_CODES[code]) {
+      const { status, key } = TRANSLATED_CODES[code]
+      const message = ctx.i18n ? ctx.i18n.t(key) : key
+      return ctx.response.status(status).send({ message, errors: [{ message }] })
+    }
+
+    /**
+     * A server error never reaches a client with its internals in
+     * production: it is logged (report) and answered in general terms.
+     */
+    const status = (error as { status?: number })?.status ?? 500
+    if (wantsJson && status >= 500 && app.inProduction) {
+      const message = ctx.i18n ? ctx.i18n.t('errors.server_error') : 'Server error'
+      return ctx.response.status(500).send({ message, errors: [{ message }] })
+    }
+
+    return super.handle(error, ctx)
+  }
+
+  async report(error: unknown, ctx: HttpContext) {
+    return super.report(error, ctx)
+  }
+}

@@ -1,0 +1,21 @@
+import { BasePolicy } from '@adonisjs/bouncer'
+import type User from '#models/user'
+import type Business from '#models/business'
+
+/**
+ * Businesses reach a policy only through the user's own memberships (a
+ * foreign business is already a 404); the policy decides what each role
+ * may do inside.
+ */
+export default class BusinessPolicy extends BasePolicy {
+  view(_user: User, business: Business) {
+    return business.$extras.pivot_role !== undefined
+  }
+
+  /**
+   * Profile, AI key, bot switch: the owner's decisions.
+   */
+  manage(_user: User, business: Business) {
+    return business.$extras.pivot_role === 'owner'
+  }
+}

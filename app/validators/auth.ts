@@ -1,0 +1,22 @@
+import vine from '@vinejs/vine'
+
+const email = () => vine.string().trim().maxLength(254).email().normalizeEmail({ all_lowercase: true })
+
+export const registerValidator = vine.create({
+  name: vine.string().trim().minLength(2).maxLength(120),
+  email: email().unique({ table: 'users', column: 'email', caseInsensitive: true }),
+  password: vine.string().minLength(8).maxLength(128),
+})
+
+export const loginValidator = vine.create({
+  email: email(),
+  password: vine.string().maxLength(128),
+})
+
+export const resetPasswordValidator = vine.create({
+  password: vine.string().minLength(8).maxLength(128),
+})
+
+export const localeValidator = vine.create({
+  locale: vine.enum(['es', 'en']),
+})

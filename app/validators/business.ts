@@ -1,0 +1,82 @@
+import vine from '@vinejs/vine'
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
+const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'))
+
+/**
+ * ISO 4217 code known to this runtime (MXN, COP, USD, ...).
+ */
+const currency = () =>
+  vine
+    .string()
+    .trim()
+    .toUpperCase()
+    .fixedLength(3)
+    .in([...CURRENCIES])
+
+/**
+ * IANA time zone name (America/Mexico_City, America/Bogota, ...).
+ */
+const timezone = () => vine.string().trim().in([...TIMEZONES, 'UTC'])
+
+const profile = {
+  name: vine.string().trim().minLength(2).maxLength(120),
+  industry: vine.string().trim().maxLength(80).optional(),
+  description: vine.string().trim().maxLength(2000).optional(),
+  currency: currency().optional(),
+  timezone: timezone().optional(),
+  locale: vine.enum(['es', 'en']).optional(),
+}
+
+export const createBusinessValidator = vine.create(profile)
+
+export const updateBusinessValidator = vine.create({
+  ...profile,
+  name: profile.name.clone().optional(),
+})
+
+const openaiKey = () =>
+  vine
+    .string()
+    .trim()
+    .minLength(20)
+    .maxLength(300)
+    .regex(/^[\x21-\x7e]+$/)
+
+const openaiModel = () =>
+  vine
+    .string()
+    .trim()
+    .maxLength(100)
+    .regex(/^[\w.:/-]+$/)
+
+const openaiBaseUrl = () =>
+  vine
+    .string()
+    .trim()
+    .maxLength(500)
+    .url({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+
+export const openaiSettingsValidator = vine.create({
+  openaiApiKey: openaiKey(),
+  openaiModel: openaiModel().optional(),
+  openaiBaseUrl: openaiBaseUrl().nullable().optional(),
+})
+
+/**
+ * The web settings form: the stored key need not be typed again to change
+ * the model or the provider URL.
+ */
+export const aiSettingsFormValidator = vine.create({
+  openaiApiKey: openaiKey().optional(),
+  openaiModel: openaiModel(),
+  openaiBaseUrl: openaiBaseUrl().optional(),
+})
+
+export const botToggleValidator = vine.create({
+  botEnabled: vine.boolean({ strict: true }),
+})
+
+export const switchBusinessValidator = vine.create({
+  businessId: vine.string().uuid(),
+})

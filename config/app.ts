@@ -1,0 +1,30 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/core/http'
+
+/**
+ * The app key encrypts cookies, sessions and the secrets we store
+ * (OpenAI keys, gateway tokens). Keep it secret and stable.
+ */
+export const appKey = env.get('APP_KEY')
+
+/**
+ * The public URL of the app: links in messages and the webhook URL
+ * handed to the WhatsApp gateway are built from it.
+ */
+export const appUrl = env.get('APP_URL')
+
+export const http = defineConfig({
+  generateRequestId: true,
+  allowMethodSpoofing: false,
+  useAsyncLocalStorage: false,
+  trustProxy: env.get('TRUST_PROXY', false) ? () => true : () => false,
+  cookie: {
+    domain: '',
+    path: '/',
+    maxAge: '2h',
+    httpOnly: true,
+    secure: app.inProduction,
+    sameSite: 'lax',
+  },
+})

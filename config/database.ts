@@ -1,0 +1,37 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/lucid'
+
+const databaseUrl = env.get('DATABASE_URL')
+
+/**
+ * Without DATABASE_URL the app runs on an embedded PostgreSQL (PGlite)
+ * that EmbeddedDatabaseProvider starts on 127.0.0.1 and whose port it
+ * writes into this config before the first query.
+ */
+export const embeddedDatabase = databaseUrl
+  ? null
+  : { dataDir: env.get('EMBEDDED_DB_DIR') || app.makePath('storage/pglite') }
+
+const dbConfig = defineConfig({
+  connection: 'postgres',
+  connections: {
+    postgres: {
+      client: 'pg',
+      connection: databaseUrl
+        ? { connectionString: databaseUrl }
+        : { host: '127.0.0.1', port: 0, user: 'postgres', database: 'postgres' },
+      /**
+       * PGlite serializes connections: one pooled connection avoids a
+       * second connection waiting forever behind an open transaction.
+       */
+      pool: databaseUrl ? { min: 0, max: env.get('DB_POOL_MAX', 10) } : { min: 0, max: 1 },
+      migrations: {
+        naturalSort: true,
+        paths: ['database/migrations'],
+      },
+    },
+  },
+})
+
+export default dbConfig

@@ -1,0 +1,46 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig, targets } from '@adonisjs/core/logger'
+
+const loggerConfig = defineConfig({
+  default: 'app',
+  loggers: {
+    app: {
+      enabled: true,
+      name: env.get('APP_NAME', 'atiende'),
+      level: env.get('LOG_LEVEL', 'info'),
+      /**
+       * Never log secrets: these paths are replaced by "[redacted]"
+       * wherever they appear in a log object.
+       */
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'openaiApiKey',
+          '*.openaiApiKey',
+          'apiKey',
+          '*.apiKey',
+          'token',
+          '*.token',
+          'headers.authorization',
+          'req.headers.authorization',
+          'req.headers.cookie',
+        ],
+        censor: '[redacted]',
+      },
+      transport: {
+        targets: targets()
+          .pushIf(!app.inProduction && !app.inTest, targets.pretty())
+          .pushIf(app.inProduction || app.inTest, targets.file({ destination: 1 }))
+          .toArray(),
+      },
+    },
+  },
+})
+
+export default loggerConfig
+
+declare module '@adonisjs/core/types' {
+  export interface LoggersList extends InferLoggers<typeof loggerConfig> {}
+}

@@ -1,0 +1,62 @@
+import { defineConfig } from '@adonisjs/shield'
+
+const shieldConfig = defineConfig({
+  /**
+   * Configure CSP policies for your app. Refer documentation
+   * to learn more
+   */
+  csp: {
+    enabled: false,
+    directives: {},
+    reportOnly: false,
+  },
+
+  /**
+   * Configure CSRF protection options. Refer documentation
+   * to learn more
+   */
+  csrf: {
+    enabled: true,
+    /**
+     * The JSON API authenticates with Bearer tokens (a browser never adds
+     * them by itself) and the WhatsApp gateway with a per-instance secret:
+     * neither relies on cookies, so CSRF does not apply to them.
+     */
+    exceptRoutes: (ctx) => {
+      const authorization = ctx.request.header('authorization') ?? ''
+      return authorization.startsWith('Bearer ') || ctx.request.url().startsWith('/webhooks/')
+    },
+    /**
+     * Inertia's HTTP client sends the XSRF-TOKEN cookie back as a header.
+     */
+    enableXsrfCookie: true,
+    methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  },
+
+  /**
+   * Control how your website should be embedded inside
+   * iFrames
+   */
+  xFrame: {
+    enabled: true,
+    action: 'DENY',
+  },
+
+  /**
+   * Force browser to always use HTTPS
+   */
+  hsts: {
+    enabled: true,
+    maxAge: '180 days',
+  },
+
+  /**
+   * Disable browsers from sniffing the content type of a
+   * response and always rely on the "content-type" header.
+   */
+  contentTypeSniffing: {
+    enabled: true,
+  },
+})
+
+export default shieldConfig

@@ -1,0 +1,32 @@
+/**
+ * Props every page receives (see app/middleware/inertia_middleware.ts).
+ */
+export type Locale = 'es' | 'en'
+
+export type SharedProps = {
+  locale: Locale
+  errors: Record<string, string>
+  flash: { error?: string; success?: string }
+  user: { id: string; fullName: string; email: string; locale: Locale } | null
+  businesses: { id: string; name: string }[]
+  currentBusiness: { id: string; name: string } | null
+}
+
+export type BusinessData = {
+  id: string
+  name: string
+  description: string | null
+  industry: string | null
+  currency: string
+  timezone: string
+  locale: Locale
+  openaiModel: string
+  openaiBaseUrl: string | null
+  openaiKeyLast4: string | null
+  hasOpenaiKey: boolean
+  openaiKeyVerifiedAt: string | null
+  botEnabled: boolean
+  role: 'owner' | 'agent' | null
+  createdAt: string
+  updatedAt: string
+}

@@ -1,0 +1,53 @@
+/*
+|--------------------------------------------------------------------------
+| Environment variables
+|--------------------------------------------------------------------------
+|
+| Every variable the app reads is validated here; the app refuses to start
+| with a clear message when a required one is missing or malformed.
+| `.env.example` documents each of them.
+|
+*/
+import { Env } from '@adonisjs/core/env'
+
+export default await Env.create(new URL('../', import.meta.url), {
+  NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
+  PORT: Env.schema.number(),
+  HOST: Env.schema.string({ format: 'host' }),
+  APP_KEY: Env.schema.secret(),
+  APP_URL: Env.schema.string({ format: 'url', tld: false }),
+  APP_NAME: Env.schema.string.optional(),
+  LOG_LEVEL: Env.schema.string.optional(),
+  TRUST_PROXY: Env.schema.boolean.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Database: a PostgreSQL URL, or nothing for the embedded
+  | database (one machine, trying the product only).
+  |----------------------------------------------------------
+  */
+  DATABASE_URL: Env.schema.string.optional(),
+  DB_POOL_MAX: Env.schema.number.optional(),
+  EMBEDDED_DB_DIR: Env.schema.string.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Session
+  |----------------------------------------------------------
+  */
+  SESSION_DRIVER: Env.schema.enum(['cookie', 'memory'] as const),
+
+  /*
+  |----------------------------------------------------------
+  | AI provider
+  |----------------------------------------------------------
+  */
+  OPENAI_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+
+  /*
+  |----------------------------------------------------------
+  | Variables for configuring the limiter package
+  |----------------------------------------------------------
+  */
+  LIMITER_STORE: Env.schema.enum(['database', 'memory'] as const),
+})

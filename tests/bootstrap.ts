@@ -1,0 +1,58 @@
+import { assert } from '@japa/assert'
+import { apiClient } from '@japa/api-client'
+import app from '@adonisjs/core/services/app'
+import type { Config } from '@japa/runner/types'
+import { pluginAdonisJS } from '@japa/plugin-adonisjs'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
+import { authApiClient } from '@adonisjs/auth/plugins/api_client'
+import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
+import env from '#start/env'
+
+export const plugins: Config['plugins'] = [
+  assert(),
+  apiClient(),
+  pluginAdonisJS(app),
+  sessionApiClient(app),
+  shieldApiClient(),
+  authApiClient(app),
+]
+
+/**
+ * Refuses to run against a database whose name does not say "test":
+ * the suite truncates tables.
+ */
+function guardTestDatabase() {
+  const url = env.get('DATABASE_URL')
+  if (!url) {
+    return
+  }
+  const name = new URL(url).pathname.slice(1)
+  if (!/test/i.test(name)) {
+    throw new Error(
+      `Refusing to run tests on database "${name}": point DATABASE_URL at a database whose name contains "test".`
+    )
+  }
+}
+
+export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
+  setup: [
+    guardTestDatabase,
+    async () => {
+      const { default: db } = await import('@adonisjs/lucid/services/db')
+      const { MigrationRunner } = await import('@adonisjs/lucid/migration')
+      const runner = new MigrationRunner(db, app, { direction: 'up', dryRun: false })
+      await runner.run()
+      if (runner.error) {
+        throw runner.error
+      }
+    },
+  ],
+  teardown: [],
+}
+
+export const configureSuite: Config['configureSuite'] = (suite) => {
+  if (['browser', 'functional', 'e2e'].includes(suite.name)) {
+    return suite.setup(() => testUtils.httpServer().start())
+  }
+}
