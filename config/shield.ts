@@ -18,13 +18,14 @@ const shieldConfig = defineConfig({
   csrf: {
     enabled: true,
     /**
-     * The JSON API authenticates with Bearer tokens (a browser never adds
-     * them by itself) and the WhatsApp gateway with a per-instance secret:
-     * neither relies on cookies, so CSRF does not apply to them.
+     * The JSON API (routes named "api.*") authenticates with Bearer tokens
+     * a browser never adds by itself, and answers tokens in bodies another
+     * site cannot read; the WhatsApp webhooks carry a per-instance secret.
+     * Neither relies on cookies, so CSRF does not apply to them.
      */
     exceptRoutes: (ctx) => {
-      const authorization = ctx.request.header('authorization') ?? ''
-      return authorization.startsWith('Bearer ') || ctx.request.url().startsWith('/webhooks/')
+      const name = ctx.route?.name ?? ''
+      return name.startsWith('api.') || name.startsWith('webhooks.')
     },
     /**
      * Inertia's HTTP client sends the XSRF-TOKEN cookie back as a header.

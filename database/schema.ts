@@ -8,7 +8,18 @@ import { BaseModel, column } from '@adonisjs/lucid/orm'
 import { DateTime } from 'luxon'
 
 export class AuthAccessTokenSchema extends BaseModel {
-  static $columns = ['abilities', 'createdAt', 'expiresAt', 'hash', 'id', 'lastUsedAt', 'name', 'tokenableId', 'type', 'updatedAt'] as const
+  static $columns = [
+    'abilities',
+    'createdAt',
+    'expiresAt',
+    'hash',
+    'id',
+    'lastUsedAt',
+    'name',
+    'tokenableId',
+    'type',
+    'updatedAt',
+  ] as const
   $columns = AuthAccessTokenSchema.$columns
   @column()
   declare abilities: string
@@ -50,7 +61,24 @@ export class BusinessMemberSchema extends BaseModel {
 }
 
 export class BusinessSchema extends BaseModel {
-  static $columns = ['botEnabled', 'createdAt', 'currency', 'description', 'id', 'industry', 'locale', 'logoKey', 'name', 'openaiApiKey', 'openaiBaseUrl', 'openaiKeyLast4', 'openaiKeyVerifiedAt', 'openaiModel', 'timezone', 'updatedAt'] as const
+  static $columns = [
+    'botEnabled',
+    'createdAt',
+    'currency',
+    'description',
+    'id',
+    'industry',
+    'locale',
+    'logoKey',
+    'name',
+    'openaiApiKey',
+    'openaiBaseUrl',
+    'openaiKeySuffix',
+    'openaiKeyVerifiedAt',
+    'openaiModel',
+    'timezone',
+    'updatedAt',
+  ] as const
   $columns = BusinessSchema.$columns
   @column()
   declare botEnabled: boolean
@@ -75,7 +103,7 @@ export class BusinessSchema extends BaseModel {
   @column()
   declare openaiBaseUrl: string | null
   @column()
-  declare openaiKeyLast4: string | null
+  declare openaiKeySuffix: string | null
   @column.dateTime()
   declare openaiKeyVerifiedAt: DateTime | null
   @column()
@@ -98,7 +126,15 @@ export class RateLimitSchema extends BaseModel {
 }
 
 export class UserSchema extends BaseModel {
-  static $columns = ['createdAt', 'email', 'fullName', 'id', 'locale', 'password', 'updatedAt'] as const
+  static $columns = [
+    'createdAt',
+    'email',
+    'fullName',
+    'id',
+    'locale',
+    'password',
+    'updatedAt',
+  ] as const
   $columns = UserSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

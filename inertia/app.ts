@@ -12,7 +12,7 @@ createInertiaApp({
     )
   },
   setup({ el, App, props, plugin }) {
-    createApp({ render: () => h(App, props) })
+    createApp(() => h(App, props))
       .use(plugin)
       .mount(el)
   },

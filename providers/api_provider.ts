@@ -24,9 +24,10 @@ export default class ApiProvider {
   constructor(protected app: ApplicationService) {}
 
   async boot() {
-    HttpContext.macro('serialize', function (this: HttpContext, data: unknown) {
-      return serializer.serialize(data as any, this.containerResolver)
-    } as HttpContext['serialize'])
+    HttpContext.getter('serialize', function (this: HttpContext) {
+      return ((data: unknown) =>
+        serializer.serialize(data as any, this.containerResolver)) as HttpContext['serialize']
+    })
   }
 }
 

@@ -47,13 +47,17 @@ router
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
     router.get('/onboarding', [OnboardingController, 'show']).as('onboarding.show')
     router.post('/onboarding', [OnboardingController, 'store']).as('onboarding.store')
-    router.post('/businesses/switch', [BusinessSettingsController, 'switch']).as('businesses.switch')
+    router
+      .post('/businesses/switch', [BusinessSettingsController, 'switch'])
+      .as('businesses.switch')
 
     router
       .group(() => {
         router.get('/dashboard', [DashboardController, 'show']).as('dashboard')
         router.get('/onboarding/ai', [OnboardingController, 'ai']).as('onboarding.ai')
-        router.get('/settings/business', [BusinessSettingsController, 'show']).as('settings.business')
+        router
+          .get('/settings/business', [BusinessSettingsController, 'show'])
+          .as('settings.business')
         router
           .put('/settings/business', [BusinessSettingsController, 'update'])
           .as('settings.business.update')

@@ -9,7 +9,24 @@ import { CURRENT_BUSINESS_KEY } from '#middleware/current_business_middleware'
  */
 export function businessFormOptions() {
   return {
-    currencies: ['MXN', 'COP', 'ARS', 'CLP', 'PEN', 'USD', 'GTQ', 'BOB', 'DOP', 'UYU', 'PYG', 'CRC', 'HNL', 'NIO', 'VES', 'EUR'],
+    currencies: [
+      'MXN',
+      'COP',
+      'ARS',
+      'CLP',
+      'PEN',
+      'USD',
+      'GTQ',
+      'BOB',
+      'DOP',
+      'UYU',
+      'PYG',
+      'CRC',
+      'HNL',
+      'NIO',
+      'VES',
+      'EUR',
+    ],
     timezones: Intl.supportedValuesOf('timeZone').filter(
       (zone) => zone.startsWith('America/') || zone.startsWith('Europe/Madrid') || zone === 'UTC'
     ),

@@ -14,7 +14,11 @@ export default class SessionController {
     await auth.use('web').login(user)
     session.regenerate()
 
-    response.plainCookie(LOCALE_COOKIE, user.locale, { encode: false, maxAge: '1y', httpOnly: false })
+    response.plainCookie(LOCALE_COOKIE, user.locale, {
+      encode: false,
+      maxAge: '1y',
+      httpOnly: false,
+    })
     return response.redirect().toRoute('dashboard')
   }
 

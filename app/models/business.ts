@@ -4,6 +4,11 @@ import { column, manyToMany } from '@adonisjs/lucid/orm'
 import type { ManyToMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 
+/**
+ * Fast and affordable for WhatsApp sales conversations.
+ */
+export const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini'
+
 export default class Business extends BusinessSchema {
   /**
    * Ciphertext of the owner's OpenAI key. Never serialized; read it with
@@ -20,7 +25,7 @@ export default class Business extends BusinessSchema {
   declare members: ManyToMany<typeof User>
 
   get hasOpenaiKey() {
-    return this.openaiApiKey !== null
+    return Boolean(this.openaiApiKey)
   }
 
   /**
@@ -28,7 +33,7 @@ export default class Business extends BusinessSchema {
    */
   setOpenaiApiKey(plainKey: string) {
     this.openaiApiKey = encryption.encrypt(plainKey)
-    this.openaiKeyLast4 = plainKey.slice(-4)
+    this.openaiKeySuffix = plainKey.slice(-4)
   }
 
   revealOpenaiApiKey(): string | null {

@@ -41,7 +41,11 @@ export default class User extends compose(UserSchema, AuthFinder) {
     if (typeof businessId !== 'string' || !isUuid(businessId)) {
       throw new errors.E_ROW_NOT_FOUND()
     }
-    return (this as User).related('businesses').query().where('businesses.id', businessId).firstOrFail()
+    return (this as User)
+      .related('businesses')
+      .query()
+      .where('businesses.id', businessId)
+      .firstOrFail()
   }
 }
 

@@ -33,7 +33,10 @@ export class AiProvider {
       await client.models.list()
       return 'valid'
     } catch (error) {
-      if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
+      if (
+        error instanceof OpenAI.AuthenticationError ||
+        error instanceof OpenAI.PermissionDeniedError
+      ) {
         return 'rejected'
       }
       if (error instanceof OpenAI.NotFoundError) {

@@ -1,6 +1,7 @@
 import vine from '@vinejs/vine'
 
-const email = () => vine.string().trim().maxLength(254).email().normalizeEmail({ all_lowercase: true })
+const email = () =>
+  vine.string().trim().maxLength(254).email().normalizeEmail({ all_lowercase: true })
 
 export const registerValidator = vine.create({
   name: vine.string().trim().minLength(2).maxLength(120),

@@ -17,7 +17,11 @@ const currency = () =>
 /**
  * IANA time zone name (America/Mexico_City, America/Bogota, ...).
  */
-const timezone = () => vine.string().trim().in([...TIMEZONES, 'UTC'])
+const timezone = () =>
+  vine
+    .string()
+    .trim()
+    .in([...TIMEZONES, 'UTC'])
 
 const profile = {
   name: vine.string().trim().minLength(2).maxLength(120),

@@ -16,7 +16,7 @@ export default class extends BaseSchema {
        * clear so the owner can recognise which key is stored.
        */
       table.text('openai_api_key').nullable()
-      table.string('openai_key_last4', 4).nullable()
+      table.string('openai_key_suffix', 4).nullable()
       table.timestamp('openai_key_verified_at', { useTz: true }).nullable()
       table.string('openai_model', 100).notNullable().defaultTo('gpt-4.1-mini')
       table.string('openai_base_url', 500).nullable()

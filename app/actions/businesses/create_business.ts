@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import Business from '#models/business'
+import Business, { DEFAULT_OPENAI_MODEL } from '#models/business'
 import BusinessMember from '#models/business_member'
 import type User from '#models/user'
 
@@ -27,6 +27,10 @@ export default class CreateBusiness {
           currency: profile.currency ?? 'MXN',
           timezone: profile.timezone ?? 'America/Mexico_City',
           locale: profile.locale ?? owner.locale ?? 'es',
+          openaiModel: DEFAULT_OPENAI_MODEL,
+          openaiApiKey: null,
+          openaiBaseUrl: null,
+          botEnabled: true,
         },
         { client: trx }
       )
