@@ -19,6 +19,15 @@ export default defineConfig({
       '@lang/': fileURLToPath(new URL('./resources/lang/', import.meta.url)),
     },
   },
+  /**
+   * Pages render in the browser only: build the client bundle alone (the
+   * default app build would also emit an SSR bundle over it).
+   */
+  builder: {
+    buildApp: async (builder) => {
+      await builder.build(builder.environments.client)
+    },
+  },
   server: {
     watch: {
       ignored: ['**/storage/**', '**/tmp/**', '**/build/**'],

@@ -7,6 +7,8 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
+import { chromium } from 'playwright'
+import { browserClient } from '@japa/browser-client'
 import env from '#start/env'
 
 export const plugins: Config['plugins'] = [
@@ -16,6 +18,28 @@ export const plugins: Config['plugins'] = [
   sessionApiClient(app),
   shieldApiClient(),
   authApiClient(app),
+  browserClient({
+    runInSuites: ['browser'],
+    contextOptions: { locale: 'es-MX' },
+    /**
+     * Debian's Chromium, never a browser downloaded by a tool.
+     */
+    launcher: (options) =>
+      chromium.launch({
+        ...options,
+        headless: true,
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      }),
+  }),
 ]
 
 /**

@@ -8,7 +8,7 @@ export default class LocaleController {
    */
   async update({ request, response, auth }: HttpContext) {
     const { locale } = await request.validateUsing(localeValidator)
-    response.plainCookie(LOCALE_COOKIE, locale, { encode: false, maxAge: '1y', httpOnly: false })
+    response.plainCookie(LOCALE_COOKIE, locale, { maxAge: '1y' })
 
     if (await auth.use('web').check()) {
       const user = auth.use('web').user!

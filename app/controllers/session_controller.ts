@@ -14,11 +14,7 @@ export default class SessionController {
     await auth.use('web').login(user)
     session.regenerate()
 
-    response.plainCookie(LOCALE_COOKIE, user.locale, {
-      encode: false,
-      maxAge: '1y',
-      httpOnly: false,
-    })
+    response.plainCookie(LOCALE_COOKIE, user.locale, { maxAge: '1y' })
     return response.redirect().toRoute('dashboard')
   }
 

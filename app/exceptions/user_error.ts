@@ -23,7 +23,7 @@ export default class UserError extends Exception {
 
     if (!wantsJson) {
       if (field) {
-        ctx.session.flashErrors({ [field]: message })
+        ctx.session.flash('inputErrorsBag', { [field]: [message] })
       } else {
         ctx.session.flash('error', message)
       }
