@@ -101,3 +101,11 @@ router
   .use(middleware.json())
 
 router.get('/healthz', () => ({ ok: true })).as('health')
+
+/*
+|--------------------------------------------------------------------------
+| Feature routes
+|--------------------------------------------------------------------------
+*/
+await import('#start/routes/catalog')
+await import('#start/routes/knowledge')

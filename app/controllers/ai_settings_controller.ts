@@ -28,7 +28,7 @@ export default class AiSettingsController {
       openaiModel: payload.openaiModel,
       openaiBaseUrl: payload.openaiBaseUrl ?? null,
     })
-    session.flash('success', i18n.t('ui.ai.saved'))
+    session.flash('success', i18n.t('ai.saved'))
 
     const next = request.input('after')
     if (next === 'dashboard') {
@@ -42,7 +42,7 @@ export default class AiSettingsController {
     const { botEnabled } = await request.validateUsing(botToggleValidator)
     business.botEnabled = botEnabled
     await business.save()
-    session.flash('success', i18n.t(botEnabled ? 'ui.ai.bot_on' : 'ui.ai.bot_off'))
+    session.flash('success', i18n.t(botEnabled ? 'ai.bot_on' : 'ai.bot_off'))
     return response.redirect().back()
   }
 }

@@ -46,7 +46,7 @@ export default class BusinessSettingsController {
     const payload = await request.validateUsing(updateBusinessValidator)
     business.merge(payload)
     await business.save()
-    session.flash('success', i18n.t('ui.business.saved'))
+    session.flash('success', i18n.t('business.saved'))
     return response.redirect().back()
   }
 
