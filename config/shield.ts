@@ -21,11 +21,18 @@ const shieldConfig = defineConfig({
      * The JSON API (routes named "api.*") authenticates with Bearer tokens
      * a browser never adds by itself, and answers tokens in bodies another
      * site cannot read; the WhatsApp webhooks carry a per-instance secret.
-     * Neither relies on cookies, so CSRF does not apply to them.
+     * Neither relies on cookies, so CSRF does not apply to them. Transmit's
+     * (un)subscribe only ties a stream the page opened to a channel the
+     * session is authorized for (start/transmit.ts).
      */
     exceptRoutes: (ctx) => {
       const name = ctx.route?.name ?? ''
-      return name.startsWith('api.') || name.startsWith('webhooks.')
+      return (
+        name.startsWith('api.') ||
+        name.startsWith('webhooks.') ||
+        name === 'transmit.subscribe' ||
+        name === 'transmit.unsubscribe'
+      )
     },
     /**
      * Inertia's HTTP client sends the XSRF-TOKEN cookie back as a header.

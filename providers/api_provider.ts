@@ -1,20 +1,6 @@
 import { HttpContext } from '@adonisjs/core/http'
-import { BaseSerializer } from '@adonisjs/core/transformers'
 import type { ApplicationService } from '@adonisjs/core/types'
-
-/**
- * JSON answers are not wrapped: an item is the object itself, a collection
- * an array. Paginated lists answer `{ data, meta }`.
- */
-class ApiSerializer extends BaseSerializer<{ PaginationMetaData: Record<string, unknown> }> {
-  wrap = undefined
-
-  definePaginationMetaData(metaData: unknown) {
-    return metaData as Record<string, unknown>
-  }
-}
-
-const serializer = new ApiSerializer()
+import { serializer, type ApiSerializer } from '#services/serializer'
 
 /**
  * Adds `ctx.serialize()`: resolves transformers (with the request's

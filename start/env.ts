@@ -64,4 +64,14 @@ export default await Env.create(new URL('../', import.meta.url), {
   S3_ACCESS_KEY_ID: Env.schema.string.optional(),
   S3_SECRET_ACCESS_KEY: Env.schema.string.optional(),
   S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | WhatsApp gateway
+  |----------------------------------------------------------
+  */
+  WHATSAPP_DRIVER: Env.schema.enum.optional(['evolution', 'simulator'] as const),
+  EVOLUTION_API_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  EVOLUTION_API_KEY: Env.schema.string.optional(),
+  WHATSAPP_WEBHOOK_URL: Env.schema.string.optional({ format: 'url', tld: false }),
 })

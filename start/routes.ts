@@ -11,6 +11,7 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { authThrottle } from '#start/limiter'
+import transmit from '@adonisjs/transmit/services/main'
 
 const SessionController = () => import('#controllers/session_controller')
 const RegistrationController = () => import('#controllers/registration_controller')
@@ -102,6 +103,14 @@ router
 
 router.get('/healthz', () => ({ ok: true })).as('health')
 
+/**
+ * Live events (server-sent events); channels are authorized in
+ * start/transmit.ts.
+ */
+transmit.registerRoutes((route) => {
+  route.as(`transmit.${route.getPattern().split('/').pop()}`)
+})
+
 /*
 |--------------------------------------------------------------------------
 | Feature routes
@@ -109,3 +118,4 @@ router.get('/healthz', () => ({ ok: true })).as('health')
 */
 await import('#start/routes/catalog')
 await import('#start/routes/knowledge')
+await import('#start/routes/whatsapp')

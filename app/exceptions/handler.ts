@@ -1,6 +1,8 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import UserError from '#exceptions/user_error'
+import { GatewayRejectedError, GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
 
 /**
  * Errors that carry no details worth showing: answered with a translated
@@ -25,6 +27,23 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    /**
+     * The WhatsApp gateway down or refusing: the person gets a translated
+     * explanation, never the gateway's internals.
+     */
+    if (error instanceof GatewayUnavailableError) {
+      const userError = new UserError('whatsapp.errors.gateway_unavailable', { status: 503 })
+      return userError.handle(userError, ctx)
+    }
+    if (error instanceof GatewayRejectedError) {
+      const key =
+        error.reason === 'not_on_whatsapp'
+          ? 'whatsapp.errors.not_on_whatsapp'
+          : 'whatsapp.errors.gateway_rejected'
+      const userError = new UserError(key, { status: 422 })
+      return userError.handle(userError, ctx)
+    }
+
     const code = (error as { code?: string })?.code
     const wantsJson =
       !ctx.request.header('x-inertia') && ctx.request.accepts(['html', 'json']) === 'json'

@@ -1,0 +1,299 @@
+import { inject } from '@adonisjs/core'
+import emitter from '@adonisjs/core/services/emitter'
+import logger from '@adonisjs/core/services/logger'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { DateTime } from 'luxon'
+import Message, { type MessageAuthor, type MessageDirection, type MessageStatus } from '#models/message'
+import type WhatsappInstance from '#models/whatsapp_instance'
+import MessageTransformer from '#transformers/message_transformer'
+import WhatsappInstanceTransformer from '#transformers/whatsapp_instance_transformer'
+import { BusinessEvents } from '#services/business_events'
+import { serialize } from '#services/serializer'
+import { sqlBindings } from '#services/sql'
+import type { GatewayEvent, MessageContent } from '#services/whatsapp/whatsapp_gateway'
+import { findOrCreateConversation } from '#actions/whatsapp/conversations'
+
+type MessageEvent = Extract<GatewayEvent, { kind: 'message' | 'sent' }>
+
+/**
+ * Stores what the gateway reports, once: messages (deduplicated by the
+ * gateway's message id with a unique index, never read-then-write),
+ * delivery statuses, the connection state and QR codes. Then tells the web
+ * app live and, for a customer's message, the agent.
+ *
+ * It never calls the gateway or the model: a webhook is answered as soon as
+ * this is stored.
+ */
+@inject()
+export default class IngestGatewayEvents {
+  constructor(private events: BusinessEvents) {}
+
+  async handle(instance: WhatsappInstance, gatewayEvents: GatewayEvent[]) {
+    for (const event of gatewayEvents) {
+      switch (event.kind) {
+        case 'message':
+        case 'sent':
+          await this.#message(instance, event)
+          break
+        case 'status':
+          await this.#status(instance, event.id, event.status)
+          break
+        case 'connection':
+          await this.#connection(instance, event)
+          break
+        case 'qr':
+          await this.#qr(instance, event.qr)
+          break
+        case 'ignored':
+          logger.debug({ instance: instance.instanceName, reason: event.reason }, 'webhook ignored')
+          break
+      }
+    }
+  }
+
+  async #message(instance: WhatsappInstance, event: MessageEvent) {
+    const fromBusiness = event.kind === 'sent' || event.fromMe
+    const direction: MessageDirection = fromBusiness ? 'outbound' : 'inbound'
+    /**
+     * fromMe in messages.upsert: a person typed on the paired phone.
+     * send.message we did not log ourselves: another API client (a person).
+     */
+    const author: MessageAuthor = fromBusiness ? 'human' : 'customer'
+
+    const stored = await db.transaction(async (trx) => {
+      if (event.kind === 'sent') {
+        const known = await this.#advanceStatus(trx, instance.businessId, event.id, 'sent')
+        if (known) {
+          return null
+        }
+      }
+
+      const conversation = await findOrCreateConversation(trx, {
+        businessId: instance.businessId,
+        chat: event.chat,
+        pushName: event.kind === 'message' && !event.fromMe ? event.pushName : null,
+      })
+
+      const columns = messageColumns(event.content)
+      const inserted = await trx.rawQuery(
+        `INSERT INTO messages (business_id, conversation_id, direction, author, type, body,
+           media_mime, media_name, meta, gateway_message_id, status, sent_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
+         ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
+         DO NOTHING
+         RETURNING id`,
+        sqlBindings([
+          instance.businessId,
+          conversation.id,
+          direction,
+          author,
+          columns.type,
+          columns.body,
+          columns.mediaMime,
+          columns.mediaName,
+          columns.meta ? JSON.stringify(columns.meta) : null,
+          event.id,
+          fromBusiness ? 'sent' : 'received',
+          event.timestamp.toISOString(),
+        ])
+      )
+      if (inserted.rows.length === 0) {
+        return null
+      }
+
+      conversation.useTransaction(trx)
+      conversation.lastMessageAt = DateTime.fromJSDate(event.timestamp)
+      conversation.lastMessagePreview = preview(event.content)
+      conversation.lastMessageDirection = direction
+      if (direction === 'inbound') {
+        conversation.unreadCount += 1
+      }
+      await conversation.save()
+
+      const message = await Message.query({ client: trx }).where('id', inserted.rows[0].id).firstOrFail()
+      return { message, conversation }
+    })
+
+    if (!stored) {
+      return
+    }
+
+    const payload = await serialize(MessageTransformer.transform(stored.message))
+    this.events.broadcast(instance.businessId, {
+      type: 'message.created',
+      conversationId: stored.conversation.id,
+      message: payload,
+    })
+
+    await emitter.emit('whatsapp:message_stored', {
+      businessId: instance.businessId,
+      conversationId: stored.conversation.id,
+      messageId: stored.message.id,
+      direction,
+      author,
+    })
+  }
+
+  async #status(instance: WhatsappInstance, gatewayMessageId: string, status: MessageStatus) {
+    const updated = await db.transaction((trx) =>
+      this.#advanceStatus(trx, instance.businessId, gatewayMessageId, status)
+    )
+    if (updated) {
+      const payload = await serialize(MessageTransformer.transform(updated))
+      this.events.broadcast(instance.businessId, {
+        type: 'message.updated',
+        conversationId: updated.conversationId,
+        message: payload,
+      })
+    }
+  }
+
+  /**
+   * Moves a message's status forward only (a late "delivered" never
+   * overwrites "read"). Answers the message when it exists.
+   */
+  async #advanceStatus(
+    trx: TransactionClientContract,
+    businessId: string,
+    gatewayMessageId: string,
+    status: MessageStatus
+  ) {
+    const message = await Message.query({ client: trx })
+      .where('business_id', businessId)
+      .where('gateway_message_id', gatewayMessageId)
+      .forUpdate()
+      .first()
+    if (!message) {
+      return null
+    }
+    if (STATUS_RANK[status] > STATUS_RANK[message.status]) {
+      message.status = status
+      if (status !== 'failed') {
+        message.error = null
+      }
+      await message.save()
+    }
+    return message
+  }
+
+  async #connection(instance: WhatsappInstance, event: Extract<GatewayEvent, { kind: 'connection' }>) {
+    if (event.state === 'open') {
+      instance.status = 'open'
+      instance.phone = event.phone ?? instance.phone
+      instance.profileName = event.profileName ?? instance.profileName
+      instance.lastConnectionAt = DateTime.now()
+      instance.qrCode = null
+      instance.lastError = null
+    } else if (event.state === 'refused') {
+      instance.status = 'refused'
+      instance.qrCode = null
+    } else if (event.state === 'close') {
+      instance.status = 'closed'
+      instance.lastError = event.reason ? `closed (${event.reason})` : null
+    } else {
+      return
+    }
+    await instance.save()
+    this.#instanceChanged(instance)
+  }
+
+  async #qr(instance: WhatsappInstance, qr: string) {
+    if (instance.status === 'open') {
+      return
+    }
+    instance.status = 'pending_qr'
+    instance.qrCode = qr
+    instance.qrUpdatedAt = DateTime.now()
+    await instance.save()
+    this.#instanceChanged(instance, true)
+  }
+
+  #instanceChanged(instance: WhatsappInstance, withQr = false) {
+    const transformer = new WhatsappInstanceTransformer(instance)
+    this.events.broadcast(instance.businessId, {
+      type: 'whatsapp.updated',
+      instance: withQr ? transformer.withQr() : transformer.toObject(),
+    })
+  }
+}
+
+const STATUS_RANK: Record<MessageStatus, number> = {
+  received: 0,
+  pending: 0,
+  failed: 1,
+  sent: 2,
+  delivered: 3,
+  read: 4,
+}
+
+function messageColumns(content: MessageContent) {
+  switch (content.type) {
+    case 'text':
+      return { type: 'text', body: content.text, mediaMime: null, mediaName: null, meta: null }
+    case 'image':
+    case 'video':
+    case 'audio':
+    case 'document':
+    case 'sticker':
+      return {
+        type: content.type,
+        body: content.caption,
+        mediaMime: content.mimetype,
+        mediaName: content.fileName,
+        meta: null,
+      }
+    case 'location':
+      return {
+        type: 'location',
+        body: content.name,
+        mediaMime: null,
+        mediaName: null,
+        meta: { latitude: content.latitude, longitude: content.longitude },
+      }
+    case 'contact':
+      return { type: 'contact', body: content.displayName, mediaMime: null, mediaName: null, meta: null }
+    case 'reaction':
+      return {
+        type: 'reaction',
+        body: content.emoji,
+        mediaMime: null,
+        mediaName: null,
+        meta: { targetId: content.targetId },
+      }
+    case 'unsupported':
+      return {
+        type: 'unsupported',
+        body: null,
+        mediaMime: null,
+        mediaName: null,
+        meta: { gatewayType: content.gatewayType },
+      }
+  }
+}
+
+/**
+ * A short line for the conversation list (the page translates the kind of
+ * media from the message type when there is no text).
+ */
+function preview(content: MessageContent) {
+  const text =
+    content.type === 'text'
+      ? content.text
+      : 'caption' in content && content.caption
+        ? content.caption
+        : `[${content.type}]`
+  return text.replace(/\s+/g, ' ').slice(0, 200)
+}
+
+declare module '@adonisjs/core/types' {
+  interface EventsList {
+    'whatsapp:message_stored': {
+      businessId: string
+      conversationId: string
+      messageId: string
+      direction: MessageDirection
+      author: MessageAuthor
+    }
+  }
+}

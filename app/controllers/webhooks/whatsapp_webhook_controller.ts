@@ -1,0 +1,55 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import WhatsappInstance from '#models/whatsapp_instance'
+import IngestGatewayEvents from '#actions/whatsapp/ingest_gateway_events'
+import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
+import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
+
+/**
+ * POST /webhooks/whatsapp: deliveries from the WhatsApp gateway.
+ *
+ * Malformed → 400, no or wrong secret → 401, unknown instance → 404, all
+ * with nothing stored. Otherwise the events are stored and the answer is
+ * immediate: no gateway or model call happens here.
+ */
+export default class WhatsappWebhookController {
+  @inject()
+  async handle({ request, response }: HttpContext, gateway: WhatsAppGateway, ingest: IngestGatewayEvents) {
+    let parsed
+    try {
+      parsed = await gateway.parseWebhook(request.body())
+    } catch (error) {
+      if (error instanceof InvalidWebhookError) {
+        return response.badRequest({ message: error.message })
+      }
+      throw error
+    }
+
+    const authorization = request.header('authorization')
+    if (!authorization) {
+      return response.unauthorized({ message: 'Missing authorization' })
+    }
+
+    const instance = await WhatsappInstance.findBy('instance_name', parsed.instanceName)
+    if (!instance) {
+      return response.notFound({ message: 'Unknown instance' })
+    }
+
+    if (!sameSecret(authorization, `Bearer ${instance.revealWebhookSecret()}`)) {
+      return response.unauthorized({ message: 'Wrong authorization' })
+    }
+
+    await ingest.handle(instance, parsed.events)
+    return response.ok({ received: parsed.events.length })
+  }
+}
+
+/**
+ * Constant-time comparison (hashing first makes the lengths equal).
+ */
+function sameSecret(given: string, expected: string) {
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}

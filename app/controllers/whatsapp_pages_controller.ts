@@ -1,0 +1,142 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import WhatsappInstance from '#models/whatsapp_instance'
+import Contact from '#models/contact'
+import Message from '#models/message'
+import ConnectWhatsapp from '#actions/whatsapp/connect_whatsapp'
+import DisconnectWhatsapp from '#actions/whatsapp/disconnect_whatsapp'
+import BusinessPolicy from '#policies/business_policy'
+import WhatsappInstanceTransformer from '#transformers/whatsapp_instance_transformer'
+import MessageTransformer from '#transformers/message_transformer'
+import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
+import { SimulatorGateway } from '#services/whatsapp/simulator_gateway'
+import { normalizePhone, phoneJid } from '#services/whatsapp/jid'
+import { simulatorMessageValidator } from '#validators/whatsapp'
+import UserError from '#exceptions/user_error'
+import { randomBytes } from 'node:crypto'
+
+/**
+ * "Conectar WhatsApp" and, without a gateway, the simulator where the owner
+ * plays a customer.
+ */
+export default class WhatsappPagesController {
+  @inject()
+  async show({ inertia, business }: HttpContext, gateway: WhatsAppGateway) {
+    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    return inertia.render('whatsapp/connect', {
+      businessId: business.id,
+      driver: gateway.driver,
+      instance: instance ? new WhatsappInstanceTransformer(instance).withQr() : null,
+    })
+  }
+
+  @inject()
+  async connect({ business, bouncer, response }: HttpContext, connect: ConnectWhatsapp) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
+    await connect.handle(business)
+    return response.redirect().toRoute('whatsapp.show')
+  }
+
+  @inject()
+  async logout({ business, bouncer, response }: HttpContext, disconnect: DisconnectWhatsapp) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
+    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    await disconnect.logout(instance)
+    return response.redirect().toRoute('whatsapp.show')
+  }
+
+  @inject()
+  async destroy({ business, bouncer, response }: HttpContext, disconnect: DisconnectWhatsapp) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
+    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    await disconnect.remove(instance)
+    return response.redirect().toRoute('whatsapp.show')
+  }
+
+  /**
+   * Simulator: the QR is "scanned" by a made-up business phone.
+   */
+  @inject()
+  async simulateScan({ business, bouncer, response }: HttpContext, gateway: WhatsAppGateway) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
+    const simulator = this.#simulator(gateway)
+    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    await simulator.simulateScan(instance.instanceName, '5215500000000', business.name)
+    return response.redirect().toRoute('whatsapp.show')
+  }
+
+  @inject()
+  async simulator({ inertia, business, request }: HttpContext, gateway: WhatsAppGateway) {
+    this.#simulator(gateway)
+    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const phone = normalizePhone(String(request.input('phone', '5215512345678'))) ?? '5215512345678'
+    const contact = await Contact.query()
+      .where('business_id', business.id)
+      .where('wa_jid', phoneJid(phone))
+      .first()
+    const messages = contact
+      ? await Message.query()
+          .where('business_id', business.id)
+          .whereIn('conversation_id', (query) =>
+            query.from('conversations').select('id').where('contact_id', contact.id)
+          )
+          .orderBy('sent_at', 'desc')
+          .limit(100)
+      : []
+
+    return inertia.render('whatsapp/simulator', {
+      businessId: business.id,
+      businessName: business.name,
+      connected: instance?.status === 'open',
+      phone,
+      messages: MessageTransformer.transform(messages.reverse()),
+    })
+  }
+
+  /**
+   * The simulated customer writes: an Evolution-shaped messages.upsert goes
+   * through the same ingest as a real webhook.
+   */
+  @inject()
+  async simulatorMessage({ business, request, response }: HttpContext, gateway: WhatsAppGateway) {
+    this.#simulator(gateway)
+    const payload = await request.validateUsing(simulatorMessageValidator)
+    const phone = normalizePhone(payload.phone)
+    if (!phone) {
+      throw new UserError('whatsapp.errors.invalid_phone', { field: 'phone' })
+    }
+    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    if (!instance || instance.status !== 'open') {
+      throw new UserError('whatsapp.errors.not_connected', { status: 409 })
+    }
+
+    const { default: DeliverSimulatedWebhook } = await import('#listeners/deliver_simulated_webhook')
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const deliver = await app.container.make(DeliverSimulatedWebhook)
+    await deliver.handle({
+      event: 'messages.upsert',
+      instance: instance.instanceName,
+      data: {
+        key: {
+          remoteJid: phoneJid(phone),
+          fromMe: false,
+          id: `SIMC${randomBytes(8).toString('hex').toUpperCase()}`,
+        },
+        pushName: payload.name || null,
+        status: 'DELIVERY_ACK',
+        message: { conversation: payload.text },
+        messageType: 'conversation',
+        messageTimestamp: Math.floor(Date.now() / 1000),
+        source: 'simulator',
+      },
+    })
+    return response.redirect().toRoute('whatsapp.simulator', {}, { qs: { phone } })
+  }
+
+  #simulator(gateway: WhatsAppGateway): SimulatorGateway {
+    if (!(gateway instanceof SimulatorGateway)) {
+      throw new UserError('whatsapp.errors.simulator_only', { status: 404 })
+    }
+    return gateway
+  }
+}

@@ -1,0 +1,21 @@
+import { ContactSchema } from '#database/schema'
+import { belongsTo, hasMany } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
+import Business from '#models/business'
+import Conversation from '#models/conversation'
+
+export default class Contact extends ContactSchema {
+  @belongsTo(() => Business)
+  declare business: BelongsTo<typeof Business>
+
+  @hasMany(() => Conversation)
+  declare conversations: HasMany<typeof Conversation>
+
+  /**
+   * The name to show: the one the owner gave, else the WhatsApp profile
+   * name, else the phone number.
+   */
+  get displayName() {
+    return this.name || this.pushName || (this.phone ? `+${this.phone}` : this.waJid)
+  }
+}

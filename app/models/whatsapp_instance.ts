@@ -1,0 +1,46 @@
+import { WhatsappInstanceSchema } from '#database/schema'
+import encryption from '@adonisjs/core/services/encryption'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import Business from '#models/business'
+
+export type InstanceStatus = 'pending_qr' | 'open' | 'closed' | 'refused'
+
+/**
+ * A business's connection on the WhatsApp gateway. Its gateway token and
+ * webhook secret are stored encrypted and never serialized.
+ */
+export default class WhatsappInstance extends WhatsappInstanceSchema {
+  declare status: InstanceStatus
+
+  @column({ serializeAs: null })
+  declare token: string
+
+  @column({ serializeAs: null })
+  declare webhookSecret: string
+
+  @column({ serializeAs: null })
+  declare qrCode: string | null
+
+  @belongsTo(() => Business)
+  declare business: BelongsTo<typeof Business>
+
+  static encrypt(value: string) {
+    return encryption.encrypt(value)
+  }
+
+  revealToken() {
+    return encryption.decrypt<string>(this.token)!
+  }
+
+  revealWebhookSecret() {
+    return encryption.decrypt<string>(this.webhookSecret)!
+  }
+
+  /**
+   * What the gateway needs to act on this instance.
+   */
+  credentials() {
+    return { instanceName: this.instanceName, token: this.revealToken() }
+  }
+}

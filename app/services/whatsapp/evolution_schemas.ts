@@ -1,0 +1,140 @@
+import vine from '@vinejs/vine'
+
+/**
+ * Shapes of what the Evolution API (v2) sends and answers, validated before
+ * use: a field missing or of the wrong type is an invalid payload, never a
+ * crash further down. Unknown fields are allowed (the gateway adds some).
+ */
+
+const key = vine
+  .object({
+    remoteJid: vine.string().maxLength(200),
+    remoteJidAlt: vine.string().maxLength(200).optional(),
+    fromMe: vine.boolean(),
+    id: vine.string().minLength(1).maxLength(128),
+    participant: vine.string().maxLength(200).optional(),
+  })
+  .allowUnknownProperties()
+
+const storedMessage = vine
+  .object({
+    key,
+    pushName: vine.string().maxLength(200).nullable().optional(),
+    status: vine.string().maxLength(40).nullable().optional(),
+    message: vine.object({}).allowUnknownProperties().nullable().optional(),
+    messageType: vine.string().maxLength(60).optional(),
+    messageTimestamp: vine.number().optional(),
+  })
+  .allowUnknownProperties()
+
+export const envelopeValidator = vine.create(
+  vine
+    .object({
+      event: vine.string().maxLength(60),
+      instance: vine.string().minLength(1).maxLength(100),
+      data: vine.any(),
+    })
+    .allowUnknownProperties()
+)
+
+export const storedMessageValidator = vine.create(storedMessage)
+
+export const messageUpdateValidator = vine.create(
+  vine
+    .object({
+      keyId: vine.string().minLength(1).maxLength(128),
+      remoteJid: vine.string().maxLength(200).optional(),
+      fromMe: vine.boolean().optional(),
+      status: vine.string().maxLength(40),
+    })
+    .allowUnknownProperties()
+)
+
+export const connectionUpdateValidator = vine.create(
+  vine
+    .object({
+      state: vine.string().maxLength(40),
+      wuid: vine.string().maxLength(200).nullable().optional(),
+      profileName: vine.string().maxLength(200).nullable().optional(),
+      statusReason: vine.number().nullable().optional(),
+    })
+    .allowUnknownProperties()
+)
+
+export const qrcodeUpdateValidator = vine.create(
+  vine
+    .object({
+      qrcode: vine
+        .object({
+          base64: vine.string().maxLength(200_000),
+          pairingCode: vine.string().maxLength(40).nullable().optional(),
+        })
+        .allowUnknownProperties(),
+    })
+    .allowUnknownProperties()
+)
+
+export const qrAnswerValidator = vine.create(
+  vine
+    .object({
+      base64: vine.string().maxLength(200_000).nullable().optional(),
+      code: vine.string().maxLength(2000).nullable().optional(),
+      pairingCode: vine.string().maxLength(40).nullable().optional(),
+      count: vine.number().optional(),
+      error: vine.boolean().optional(),
+      message: vine.string().optional(),
+      instance: vine
+        .object({ state: vine.string().maxLength(40) })
+        .allowUnknownProperties()
+        .optional(),
+    })
+    .allowUnknownProperties()
+)
+
+export const createAnswerValidator = vine.create(
+  vine
+    .object({
+      instance: vine
+        .object({ instanceName: vine.string(), status: vine.string().optional() })
+        .allowUnknownProperties(),
+      hash: vine.string().optional(),
+      qrcode: vine
+        .object({
+          base64: vine.string().maxLength(200_000).nullable().optional(),
+          pairingCode: vine.string().maxLength(40).nullable().optional(),
+        })
+        .allowUnknownProperties()
+        .nullable()
+        .optional(),
+    })
+    .allowUnknownProperties()
+)
+
+export const connectionStateAnswerValidator = vine.create(
+  vine
+    .object({
+      instance: vine
+        .object({ state: vine.string().maxLength(40) })
+        .allowUnknownProperties(),
+    })
+    .allowUnknownProperties()
+)
+
+export const sendAnswerValidator = vine.create(
+  vine
+    .object({
+      key: vine.object({ id: vine.string().minLength(1).maxLength(128) }).allowUnknownProperties(),
+      status: vine.string().maxLength(40).optional(),
+    })
+    .allowUnknownProperties()
+)
+
+export const mediaAnswerValidator = vine.create(
+  vine
+    .object({
+      base64: vine.string(),
+      mimetype: vine.string().maxLength(100).nullable().optional(),
+      fileName: vine.string().maxLength(255).nullable().optional(),
+    })
+    .allowUnknownProperties()
+)

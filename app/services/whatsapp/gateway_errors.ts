@@ -1,0 +1,34 @@
+import { Exception } from '@adonisjs/core/exceptions'
+
+/**
+ * The gateway could not be reached, timed out, or kept failing (5xx).
+ */
+export class GatewayUnavailableError extends Exception {
+  static code = 'E_GATEWAY_UNAVAILABLE'
+  static status = 503
+}
+
+/**
+ * The gateway refused the request (4xx): a number not on WhatsApp, an
+ * instance it does not know, bad credentials.
+ */
+export class GatewayRejectedError extends Exception {
+  static code = 'E_GATEWAY_REJECTED'
+  static status = 422
+
+  constructor(
+    message: string,
+    public gatewayStatus: number,
+    public reason: 'not_on_whatsapp' | 'unknown_instance' | 'unauthorized' | 'rejected' = 'rejected'
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * A webhook body that is not a delivery the gateway would send.
+ */
+export class InvalidWebhookError extends Exception {
+  static code = 'E_INVALID_WEBHOOK'
+  static status = 400
+}

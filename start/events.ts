@@ -1,0 +1,15 @@
+/*
+|--------------------------------------------------------------------------
+| Application events
+|--------------------------------------------------------------------------
+*/
+import emitter from '@adonisjs/core/services/emitter'
+
+/**
+ * The WhatsApp simulator delivers its webhooks through the same ingest as
+ * the real gateway.
+ */
+emitter.on('whatsapp:simulated_delivery', [
+  () => import('#listeners/deliver_simulated_webhook'),
+  'handle',
+])

@@ -1,0 +1,266 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+type FakeInstance = {
+  name: string
+  token: string
+  state: 'open' | 'connecting' | 'close'
+  qrCount: number
+  webhook: { url: string; headers: Record<string, string>; events: string[] }
+}
+
+export type GatewayRequest = {
+  method: string
+  path: string
+  apikey: string | undefined
+  body: any
+}
+
+/**
+ * A stand-in for the Evolution API v2 gateway, written from
+ * shared/contracts/evolution-api.md: a real HTTP server on 127.0.0.1 with
+ * its routes, `apikey` auth, answer and error shapes. It records what it was
+ * asked and posts webhooks to the app as the gateway would.
+ */
+export class FakeEvolution {
+  readonly globalKey = 'fake-global-key-0123456789'
+  requests: GatewayRequest[] = []
+  instances = new Map<string, FakeInstance>()
+  notOnWhatsapp = new Set<string>()
+  #failures: number[] = []
+  #server?: Server
+  #port = 0
+  #sequence = 0
+
+  get url() {
+    return `http://127.0.0.1:${this.#port}`
+  }
+
+  async start() {
+    this.#server = createServer((req, res) => void this.#handle(req, res))
+    await new Promise<void>((resolve) => this.#server!.listen(this.#port, '127.0.0.1', resolve))
+    this.#port = (this.#server!.address() as AddressInfo).port
+    return this
+  }
+
+  async stop() {
+    await new Promise<void>((resolve) => {
+      this.#server?.closeAllConnections()
+      this.#server?.close(() => resolve())
+    })
+  }
+
+  /**
+   * The gateway goes down (connections refused) until start() again.
+   */
+  async down() {
+    await this.stop()
+  }
+
+  reset() {
+    this.requests = []
+    this.instances.clear()
+    this.notOnWhatsapp.clear()
+    this.#failures = []
+  }
+
+  /**
+   * The next answers fail with these statuses (e.g. failNext(500, 502)).
+   */
+  failNext(...statuses: number[]) {
+    this.#failures.push(...statuses)
+  }
+
+  sent(path: string) {
+    return this.requests.filter((request) => request.path.startsWith(path))
+  }
+
+  /**
+   * Posts a webhook delivery of `instanceName` to the app, with the headers
+   * configured at create time (or others, to test refusals).
+   */
+  async deliver(
+    instanceName: string,
+    event: string,
+    data: unknown,
+    options: { headers?: Record<string, string>; appUrl?: string } = {}
+  ) {
+    const instance = this.instances.get(instanceName)
+    const webhookPath = instance ? new URL(instance.webhook.url).pathname : '/webhooks/whatsapp'
+    const appUrl = options.appUrl ?? `http://${process.env.HOST}:${process.env.PORT}`
+    const response = await fetch(`${appUrl}${webhookPath}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(options.headers ?? instance?.webhook.headers ?? {}),
+      },
+      body: JSON.stringify({
+        event,
+        instance: instanceName,
+        data,
+        destination: instance?.webhook.url,
+        date_time: new Date().toISOString(),
+        sender: '5215599990000@s.whatsapp.net',
+        server_url: this.url,
+        apikey: null,
+      }),
+    })
+    const text = await response.text()
+    return { status: response.status, body: text ? JSON.parse(text) : null }
+  }
+
+  /**
+   * What messages.upsert carries for a customer's text.
+   */
+  static textMessage(params: {
+    id: string
+    from: string
+    text: string
+    pushName?: string
+    fromMe?: boolean
+    remoteJidAlt?: string
+  }) {
+    return {
+      key: {
+        remoteJid: params.from,
+        ...(params.remoteJidAlt ? { remoteJidAlt: params.remoteJidAlt } : {}),
+        fromMe: params.fromMe ?? false,
+        id: params.id,
+      },
+      pushName: params.pushName ?? 'Giovanna',
+      status: 'DELIVERY_ACK',
+      message: { conversation: params.text },
+      messageType: 'conversation',
+      messageTimestamp: Math.floor(Date.now() / 1000),
+      instanceId: '00000000-0000-0000-0000-000000000001',
+      source: 'android',
+    }
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const raw = Buffer.concat(chunks).toString('utf8')
+    const body = raw ? JSON.parse(raw) : null
+    const url = new URL(req.url ?? '/', this.url)
+    const apikey = req.headers.apikey as string | undefined
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, apikey, body })
+
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(payload))
+    }
+    const error = (status: number, message: unknown) =>
+      send(status, { status, error: STATUS_TEXT[status] ?? 'Error', response: { message } })
+
+    const failure = this.#failures.shift()
+    if (failure) {
+      return error(failure, ['Simulated failure'])
+    }
+
+    const [, group, action, name] = url.pathname.split('/')
+    const route = `${req.method} /${group}/${action}`
+
+    if (route === 'POST /instance/create') {
+      if (apikey !== this.globalKey) return error(401, 'Unauthorized')
+      if (!body?.integration) return error(400, ['Invalid integration'])
+      if (!Array.isArray(body?.webhook?.events)) return error(400, ['webhook.events is required'])
+      if (this.instances.has(body.instanceName)) {
+        return error(403, [`This name "${body.instanceName}" is already in use.`])
+      }
+      const instance: FakeInstance = {
+        name: body.instanceName,
+        token: body.token,
+        state: 'connecting',
+        qrCount: 1,
+        webhook: { url: body.webhook.url, headers: body.webhook.headers ?? {}, events: body.webhook.events },
+      }
+      this.instances.set(instance.name, instance)
+      return send(201, {
+        instance: {
+          instanceName: instance.name,
+          instanceId: '00000000-0000-0000-0000-000000000001',
+          integration: 'WHATSAPP-BAILEYS',
+          status: 'connecting',
+        },
+        hash: instance.token,
+        webhook: { webhookUrl: body.webhook.url, webhookHeaders: {}, webhookByEvents: false, webhookBase64: true },
+        settings: { groupsIgnore: true, rejectCall: false },
+        qrcode: { pairingCode: null, code: '2@AbC', base64: this.qr(instance), count: 1 },
+      })
+    }
+
+    const instance = name ? this.instances.get(decodeURIComponent(name)) : undefined
+    if (!instance) {
+      return error(404, [`The "${name}" instance does not exist`])
+    }
+    if (apikey !== instance.token && apikey !== this.globalKey) {
+      return error(401, 'Unauthorized')
+    }
+
+    switch (route) {
+      case 'GET /instance/connect':
+        if (instance.state === 'open') {
+          return send(200, { instance: { instanceName: instance.name, state: 'open' } })
+        }
+        instance.state = 'connecting'
+        instance.qrCount += 1
+        return send(200, { pairingCode: null, code: '2@AbC', base64: this.qr(instance), count: instance.qrCount })
+      case 'GET /instance/connectionState':
+        return send(200, { instance: { instanceName: instance.name, state: instance.state } })
+      case 'DELETE /instance/logout':
+        if (instance.state === 'close') return error(400, ['The "instance" is not connected'])
+        instance.state = 'close'
+        return send(200, { status: 'SUCCESS', error: false, response: { message: 'Instance logged out' } })
+      case 'DELETE /instance/delete':
+        this.instances.delete(instance.name)
+        return send(200, { status: 'SUCCESS', error: false, response: { message: 'Instance deleted' } })
+      case 'POST /message/sendText':
+      case 'POST /message/sendMedia': {
+        const number = String(body?.number ?? '')
+        if (this.notOnWhatsapp.has(number.split('@')[0])) {
+          return error(400, [{ jid: `${number}@s.whatsapp.net`, exists: false, number }])
+        }
+        this.#sequence += 1
+        const id = `3EB0FAKE${String(this.#sequence).padStart(8, '0')}`
+        return send(201, {
+          key: { remoteJid: number.includes('@') ? number : `${number}@s.whatsapp.net`, fromMe: true, id },
+          pushName: 'Você',
+          status: 'PENDING',
+          message: action === 'sendText' ? { conversation: body.text } : { imageMessage: {} },
+          messageType: action === 'sendText' ? 'conversation' : 'imageMessage',
+          messageTimestamp: Math.floor(Date.now() / 1000),
+          instanceId: '00000000-0000-0000-0000-000000000001',
+        })
+      }
+      case 'POST /chat/sendPresence':
+        return send(201, { presence: body?.presence })
+      case 'POST /chat/markMessageAsRead':
+        return send(201, { message: 'Read messages', read: 'success' })
+      case 'POST /chat/getBase64FromMediaMessage':
+        return send(201, { mediaType: 'imageMessage', fileName: 'photo.jpg', mimetype: 'image/jpeg', base64: PIXEL_JPEG })
+      default:
+        return error(404, [`Cannot ${route}`])
+    }
+  }
+
+  qr(instance: FakeInstance) {
+    return `data:image/png;base64,RkFLRVFS${instance.name}${instance.qrCount}`
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+}
+
+/**
+ * A 1×1 JPEG.
+ */
+export const PIXEL_JPEG =
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA='
