@@ -114,6 +114,45 @@ export class BusinessSchema extends BaseModel {
   declare updatedAt: DateTime
 }
 
+export class ProductSchema extends BaseModel {
+  static $columns = [
+    'active',
+    'businessId',
+    'createdAt',
+    'description',
+    'id',
+    'imageKey',
+    'price',
+    'sku',
+    'stock',
+    'title',
+    'updatedAt',
+  ] as const
+  $columns = ProductSchema.$columns
+  @column()
+  declare active: boolean
+  @column()
+  declare businessId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare description: string | null
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare imageKey: string | null
+  @column()
+  declare price: string
+  @column()
+  declare sku: string | null
+  @column()
+  declare stock: number | null
+  @column()
+  declare title: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class RateLimitSchema extends BaseModel {
   static $columns = ['expire', 'key', 'points'] as const
   $columns = RateLimitSchema.$columns

@@ -1,8 +1,9 @@
 import { BusinessSchema } from '#database/schema'
 import encryption from '@adonisjs/core/services/encryption'
-import { column, manyToMany } from '@adonisjs/lucid/orm'
-import type { ManyToMany } from '@adonisjs/lucid/types/relations'
+import { column, hasMany, manyToMany } from '@adonisjs/lucid/orm'
+import type { HasMany, ManyToMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
+import Product from '#models/product'
 
 /**
  * Fast and affordable for WhatsApp sales conversations.
@@ -23,6 +24,12 @@ export default class Business extends BusinessSchema {
     pivotTimestamps: true,
   })
   declare members: ManyToMany<typeof User>
+
+  /**
+   * The catalog. Product reads and writes start from this relation.
+   */
+  @hasMany(() => Product)
+  declare products: HasMany<typeof Product>
 
   get hasOpenaiKey() {
     return Boolean(this.openaiApiKey)
