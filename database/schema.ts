@@ -7,6 +7,36 @@
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 import { DateTime } from 'luxon'
 
+export class AgentPromptSchema extends BaseModel {
+  static $columns = [
+    'authorId',
+    'businessId',
+    'content',
+    'createdAt',
+    'id',
+    'restoredFromVersion',
+    'source',
+    'version',
+  ] as const
+  $columns = AgentPromptSchema.$columns
+  @column()
+  declare authorId: string | null
+  @column()
+  declare businessId: string
+  @column()
+  declare content: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare restoredFromVersion: number | null
+  @column()
+  declare source: string
+  @column()
+  declare version: number
+}
+
 export class AuthAccessTokenSchema extends BaseModel {
   static $columns = [
     'abilities',
@@ -110,6 +140,63 @@ export class BusinessSchema extends BaseModel {
   declare openaiModel: string
   @column()
   declare timezone: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class FaqSchema extends BaseModel {
+  static $columns = [
+    'answer',
+    'businessId',
+    'createdAt',
+    'id',
+    'position',
+    'question',
+    'updatedAt',
+  ] as const
+  $columns = FaqSchema.$columns
+  @column()
+  declare answer: string
+  @column()
+  declare businessId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare position: number
+  @column()
+  declare question: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class PolicySchema extends BaseModel {
+  static $columns = [
+    'allowedHours',
+    'brandVoice',
+    'businessId',
+    'createdAt',
+    'id',
+    'refundPolicy',
+    'shippingPolicy',
+    'updatedAt',
+  ] as const
+  $columns = PolicySchema.$columns
+  @column()
+  declare allowedHours: any | null
+  @column()
+  declare brandVoice: string | null
+  @column()
+  declare businessId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare refundPolicy: string | null
+  @column()
+  declare shippingPolicy: string | null
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 }

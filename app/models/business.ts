@@ -1,9 +1,11 @@
 import { BusinessSchema } from '#database/schema'
 import encryption from '@adonisjs/core/services/encryption'
-import { column, hasMany, manyToMany } from '@adonisjs/lucid/orm'
-import type { HasMany, ManyToMany } from '@adonisjs/lucid/types/relations'
+import { column, hasMany, hasOne, manyToMany } from '@adonisjs/lucid/orm'
+import type { HasMany, HasOne, ManyToMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 import Product from '#models/product'
+import Policy from '#models/policy'
+import AgentPrompt from '#models/agent_prompt'
 
 /**
  * Fast and affordable for WhatsApp sales conversations.
@@ -49,4 +51,19 @@ export default class Business extends BusinessSchema {
     }
     return encryption.decrypt<string>(this.openaiApiKey)
   }
+
+  /**
+   * Shipping, refunds, brand voice and opening hours: what the agent
+   * knows about how the business works, with its FAQs (none until the
+   * owner saves them).
+   */
+  @hasOne(() => Policy)
+  declare policy: HasOne<typeof Policy>
+
+  /**
+   * Every saved version of the agent's master prompt; the highest
+   * `version` is the current one.
+   */
+  @hasMany(() => AgentPrompt)
+  declare agentPrompts: HasMany<typeof AgentPrompt>
 }

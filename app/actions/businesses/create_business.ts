@@ -1,7 +1,9 @@
 import db from '@adonisjs/lucid/services/db'
 import Business, { DEFAULT_OPENAI_MODEL } from '#models/business'
 import BusinessMember from '#models/business_member'
+import AgentPrompt from '#models/agent_prompt'
 import type User from '#models/user'
+import { defaultPromptFor } from '#services/default_prompt'
 
 export type CreateBusinessParams = {
   owner: User
@@ -14,7 +16,9 @@ export type CreateBusinessParams = {
 }
 
 /**
- * A new business and its owner's membership, together or not at all.
+ * A new business, its owner's membership and the first version of its
+ * agent's master prompt (written by Atiende from the profile), together
+ * or not at all.
  */
 export default class CreateBusiness {
   async handle({ owner, ...profile }: CreateBusinessParams) {
@@ -36,6 +40,17 @@ export default class CreateBusiness {
       )
       await BusinessMember.create(
         { businessId: business.id, userId: owner.id, role: 'owner' },
+        { client: trx }
+      )
+      await AgentPrompt.create(
+        {
+          businessId: business.id,
+          version: 1,
+          content: defaultPromptFor(business),
+          authorId: null,
+          source: 'default',
+          restoredFromVersion: null,
+        },
         { client: trx }
       )
       business.$extras.pivot_role = 'owner'
