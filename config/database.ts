@@ -23,9 +23,13 @@ const dbConfig = defineConfig({
         : { host: '127.0.0.1', port: 0, user: 'postgres', database: 'postgres' },
       /**
        * PGlite serializes connections: one pooled connection avoids a
-       * second connection waiting forever behind an open transaction.
+       * second connection waiting forever behind an open transaction. It is
+       * kept open: PGlite serves every connection from one session, so a
+       * reconnect would find the old connection's session state.
        */
-      pool: databaseUrl ? { min: 0, max: env.get('DB_POOL_MAX', 10) } : { min: 0, max: 1 },
+      pool: databaseUrl
+        ? { min: 0, max: env.get('DB_POOL_MAX', 10) }
+        : { min: 1, max: 1, idleTimeoutMillis: 2 ** 31 - 1 },
       migrations: {
         naturalSort: true,
         paths: ['database/migrations'],

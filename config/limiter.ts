@@ -1,8 +1,14 @@
 import env from '#start/env'
+import { embeddedDatabase } from '#config/database'
 import { defineConfig, stores } from '@adonisjs/limiter'
 
 const limiterConfig = defineConfig({
-  default: env.get('LIMITER_STORE'),
+  /**
+   * The database store keeps counters across processes. The embedded
+   * database serves every connection from one PostgreSQL session, where the
+   * store's named prepared statements would collide: one process, memory.
+   */
+  default: env.get('LIMITER_STORE') ?? (embeddedDatabase ? 'memory' : 'database'),
   stores: {
     /**
      * Database store to save rate limiting data inside a

@@ -8,6 +8,11 @@ import Message from '#models/message'
 
 export type ConversationStatus = 'open' | 'resolved'
 
+export type BotState = {
+  state: 'on' | 'paused_until' | 'paused' | 'needs_human' | 'off_business'
+  until: DateTime | null
+}
+
 export default class Conversation extends ConversationSchema {
   declare status: ConversationStatus
 
@@ -25,5 +30,18 @@ export default class Conversation extends ConversationSchema {
    */
   isBotPaused(now = DateTime.now()) {
     return this.botPausedUntil !== null && this.botPausedUntil > now
+  }
+
+  /**
+   * What the bot does in this conversation, the first reason winning:
+   * off for the whole business, waiting for a person (handoff), switched
+   * off here, paused after a person wrote (until a time), or on.
+   */
+  botState(business: { botEnabled: boolean }, now = DateTime.now()): BotState {
+    if (!business.botEnabled) return { state: 'off_business', until: null }
+    if (this.needsHuman) return { state: 'needs_human', until: null }
+    if (!this.botEnabled) return { state: 'paused', until: null }
+    if (this.isBotPaused(now)) return { state: 'paused_until', until: this.botPausedUntil }
+    return { state: 'on', until: null }
   }
 }

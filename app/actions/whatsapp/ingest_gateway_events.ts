@@ -13,6 +13,8 @@ import { serialize } from '#services/serializer'
 import { sqlBindings } from '#services/sql'
 import type { GatewayEvent, MessageContent } from '#services/whatsapp/whatsapp_gateway'
 import { findOrCreateConversation } from '#actions/whatsapp/conversations'
+import BotControl from '#actions/conversations/bot_control'
+import Business from '#models/business'
 
 type MessageEvent = Extract<GatewayEvent, { kind: 'message' | 'sent' }>
 
@@ -27,7 +29,10 @@ type MessageEvent = Extract<GatewayEvent, { kind: 'message' | 'sent' }>
  */
 @inject()
 export default class IngestGatewayEvents {
-  constructor(private events: BusinessEvents) {}
+  constructor(
+    private events: BusinessEvents,
+    private botControl: BotControl
+  ) {}
 
   async handle(instance: WhatsappInstance, gatewayEvents: GatewayEvent[]) {
     for (const event of gatewayEvents) {
@@ -111,12 +116,23 @@ export default class IngestGatewayEvents {
       }
       await conversation.save()
 
+      /**
+       * Typed on the paired phone: a person took over this conversation.
+       */
+      if (event.kind === 'message' && event.fromMe) {
+        const business = await Business.findOrFail(instance.businessId, { client: trx })
+        await this.botControl.takeOver(business, conversation, trx)
+      }
+
       const message = await Message.query({ client: trx }).where('id', inserted.rows[0].id).firstOrFail()
       return { message, conversation }
     })
 
     if (!stored) {
       return
+    }
+    if (event.kind === 'message' && event.fromMe) {
+      this.botControl.changed(stored.conversation)
     }
 
     const payload = await serialize(MessageTransformer.transform(stored.message))

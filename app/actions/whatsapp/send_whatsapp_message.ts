@@ -15,6 +15,7 @@ import { WhatsAppGateway, type MediaKind } from '#services/whatsapp/whatsapp_gat
 import { GatewayRejectedError, GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
 import { normalizePhone, phoneJid } from '#services/whatsapp/jid'
 import { findOrCreateConversation } from '#actions/whatsapp/conversations'
+import BotControl from '#actions/conversations/bot_control'
 
 export type SendWhatsappMessageParams = {
   business: Business
@@ -38,7 +39,8 @@ export type SendWhatsappMessageParams = {
 export default class SendWhatsappMessage {
   constructor(
     private gateway: WhatsAppGateway,
-    private events: BusinessEvents
+    private events: BusinessEvents,
+    private botControl: BotControl
   ) {}
 
   async handle(params: SendWhatsappMessageParams): Promise<Message> {
@@ -48,6 +50,7 @@ export default class SendWhatsappMessage {
       throw new UserError('whatsapp.errors.not_connected', { status: 409 })
     }
 
+    let takenOver: Conversation | null = null
     const message = await db.transaction(async (trx) => {
       let conversation = params.conversation
       if (!conversation) {
@@ -84,8 +87,20 @@ export default class SendWhatsappMessage {
       conversation.lastMessagePreview = (params.text || `[${created.type}]`).replace(/\s+/g, ' ').slice(0, 200)
       conversation.lastMessageDirection = 'outbound'
       await conversation.save()
+
+      /**
+       * A person writing is a takeover: the bot steps aside here.
+       */
+      if (params.author === 'human') {
+        await this.botControl.takeOver(business, conversation, trx)
+        takenOver = conversation
+      }
       return created
     })
+
+    if (takenOver) {
+      this.botControl.changed(takenOver)
+    }
 
     await this.#broadcast(business.id, message, 'message.created')
     return this.deliver(instance, message, params.media)

@@ -4,6 +4,7 @@ import WhatsappInstance from '#models/whatsapp_instance'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
+import { signedInSession } from '#tests/helpers/http_session'
 
 test.group('WhatsApp connection (Evolution gateway)', (group) => {
   const fake = new FakeEvolution()
@@ -174,5 +175,32 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
 
     assert.isTrue(fake.instances.has(a.instance.instanceName))
     assert.lengthOf(fake.sent('/message/sendText'), 0)
+  })
+
+  test('only a business’s own users may listen to its live events', async ({ assert }) => {
+    const a = await createOwnerWithBusiness('Tienda A')
+    const b = await createOwnerWithBusiness('Tienda B')
+    const channel = `businesses/${a.business.id}`
+
+    for (const [user, expected] of [
+      [b.user, 400],
+      [a.user, 204],
+    ] as const) {
+      const session = await signedInSession(user.email, 'secreta123')
+      const uid = crypto.randomUUID()
+      const stream = new AbortController()
+      const events = await session.fetch(`/__transmit/events?uid=${uid}`, { signal: stream.signal })
+      assert.equal(events.status, 200)
+      try {
+        const subscribe = await session.fetch('/__transmit/subscribe', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ uid, channel }),
+        })
+        assert.equal(subscribe.status, expected, `${user.email} subscribing`)
+      } finally {
+        stream.abort()
+      }
+    }
   })
 })

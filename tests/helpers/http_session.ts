@@ -1,0 +1,40 @@
+/**
+ * A signed-in session over plain HTTP, as a browser holds it: cookies from
+ * the login page, the XSRF token sent back as a header.
+ */
+export async function signedInSession(email: string, password: string) {
+  const base = `http://${process.env.HOST}:${process.env.PORT}`
+  const jar = new Map<string, string>()
+
+  const remember = (response: Response) => {
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';')
+      const index = pair.indexOf('=')
+      jar.set(pair.slice(0, index), pair.slice(index + 1))
+    }
+  }
+  const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+  const xsrf = () => decodeURIComponent(jar.get('XSRF-TOKEN') ?? '')
+
+  remember(await fetch(`${base}/login`, { redirect: 'manual' }))
+  const login = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/json', 'cookie': cookieHeader(), 'x-xsrf-token': xsrf() },
+    body: JSON.stringify({ email, password }),
+  })
+  remember(login)
+  if (login.status !== 302 || login.headers.get('location') !== '/dashboard') {
+    throw new Error(`login failed: ${login.status} ${login.headers.get('location')}`)
+  }
+
+  return {
+    base,
+    fetch: (path: string, init: RequestInit = {}) =>
+      fetch(`${base}${path}`, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers ?? {}), 'cookie': cookieHeader(), 'x-xsrf-token': xsrf() },
+      }),
+  }
+}
