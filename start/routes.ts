@@ -119,3 +119,4 @@ transmit.registerRoutes((route) => {
 await import('#start/routes/catalog')
 await import('#start/routes/knowledge')
 await import('#start/routes/whatsapp')
+await import('#start/routes/inbox')
