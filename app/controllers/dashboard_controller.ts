@@ -7,11 +7,12 @@ export default class DashboardController {
      * Setup progress: each step the owner needs before the agent can sell.
      * WhatsApp, products and prompt arrive with their own features.
      */
+    const hasProducts = Boolean(await business.related('products').query().select('id').first())
     const steps = [
       { key: 'business', done: true, href: '/settings/business' },
       { key: 'ai_key', done: business.hasOpenaiKey, href: '/settings/ai' },
       { key: 'whatsapp', done: false, href: null },
-      { key: 'products', done: false, href: null },
+      { key: 'products', done: hasProducts, href: '/catalog' },
       { key: 'prompt', done: false, href: null },
     ]
 

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { inject } from '@adonisjs/core'
+import logger from '@adonisjs/core/services/logger'
+import { Disk } from '@adonisjs/drive'
+import type { MultipartFile } from '@adonisjs/core/bodyparser'
+import UserError from '#exceptions/user_error'
+
+/**
+ * Largest image accepted, uploaded or fetched from a URL.
+ */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+/**
+ * How long a signed URL handed to a browser stays valid.
+ */
+export const SIGNED_URL_TTL = '2h'
+
+export type ImageKind = {
+  extension: 'jpg' | 'png' | 'webp'
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp'
+}
+
+/**
+ * The image format of some bytes, read from their magic numbers (never
+ * from a file name or a declared content type), or null.
+ */
+export function sniffImage(bytes: Uint8Array): ImageKind | null {
+  const starts = (signature: number[], offset = 0) =>
+    bytes.length >= offset + signature.length &&
+    signature.every((byte, index) => bytes[offset + index] === byte)
+
+  if (starts([0xff, 0xd8, 0xff])) {
+    return { extension: 'jpg', contentType: 'image/jpeg' }
+  }
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) {
+    return { extension: 'png', contentType: 'image/png' }
+  }
+  /**
+   * "RIFF" <size> "WEBP"
+   */
+  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) {
+    return { extension: 'webp', contentType: 'image/webp' }
+  }
+  return null
+}
+
+/**
+ * Where a file belongs: always under its business, with a name we pick.
+ */
+export type MediaTarget = {
+  businessId: string
+  folder: 'products' | 'logo'
+  /**
+   * The request field errors are reported on ("image", "logo").
+   */
+  field?: string
+}
+
+/**
+ * The one way in to file storage (product photos, logos): the Drive disk
+ * chosen by DRIVE_DISK (fs on this machine, s3 for MinIO or S3). Files are
+ * private; browsers get time-limited signed URLs.
+ */
+@inject()
+export default class MediaStorage {
+  constructor(protected disk: Disk) {}
+
+  /**
+   * Stores an uploaded image after checking its size and its bytes.
+   * Answers the new key.
+   */
+  async storeUpload(file: MultipartFile, target: MediaTarget) {
+    if (file.size > MAX_IMAGE_BYTES) {
+      throw this.#tooLarge(target)
+    }
+    if (!file.tmpPath) {
+      throw new UserError('media.errors.not_an_image', { field: target.field })
+    }
+    return this.storeImage(await readFile(file.tmpPath), target)
+  }
+
+  /**
+   * Stores image bytes after checking their size and format. Answers the
+   * new key: businesses/<businessId>/<folder>/<uuid>.<ext>.
+   */
+  async storeImage(bytes: Uint8Array, target: MediaTarget) {
+    if (bytes.byteLength > MAX_IMAGE_BYTES) {
+      throw this.#tooLarge(target)
+    }
+    const kind = sniffImage(bytes)
+    if (!kind) {
+      throw new UserError('media.errors.not_an_image', { field: target.field })
+    }
+
+    const key = `businesses/${target.businessId}/${target.folder}/${randomUUID()}.${kind.extension}`
+    await this.disk.put(key, bytes, { contentType: kind.contentType })
+    return key
+  }
+
+  /**
+   * A URL a browser can load for a while, or null without a file.
+   */
+  async urlFor(key: string | null | undefined) {
+    if (!key) {
+      return null
+    }
+    return this.disk.getSignedUrl(key, { expiresIn: SIGNED_URL_TTL })
+  }
+
+  async read(key: string) {
+    return this.disk.getBytes(key)
+  }
+
+  async exists(key: string) {
+    return this.disk.exists(key)
+  }
+
+  /**
+   * Removes files that are no longer referenced. A file that cannot be
+   * removed is logged, never an error for the person: the row that
+   * pointed at it is already gone or changed.
+   */
+  async delete(...keys: (string | null | undefined)[]) {
+    for (const key of keys) {
+      if (!key) continue
+      try {
+        await this.disk.delete(key)
+      } catch (error) {
+        logger.error({ err: error, key }, 'could not delete a stored file')
+      }
+    }
+  }
+
+  #tooLarge(target: MediaTarget) {
+    return new UserError('media.errors.too_large', {
+      field: target.field,
+      data: { max: MAX_IMAGE_BYTES / 1024 / 1024 },
+    })
+  }
+}
