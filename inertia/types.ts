@@ -20,6 +20,7 @@ export type BusinessData = {
   currency: string
   timezone: string
   locale: Locale
+  logoUrl: string | null
   openaiModel: string
   openaiBaseUrl: string | null
   openaiKeyLast4: string | null
