@@ -67,9 +67,7 @@ export default class extends BaseSchema {
       table.index(['business_id', 'created_at'])
     })
 
-    this.schema.raw(
-      'ALTER TABLE products ADD CONSTRAINT products_price_check CHECK (price >= 0)'
-    )
+    this.schema.raw('ALTER TABLE products ADD CONSTRAINT products_price_check CHECK (price >= 0)')
     this.schema.raw(
       'ALTER TABLE products ADD CONSTRAINT products_stock_check CHECK (stock IS NULL OR stock >= 0)'
     )
@@ -79,7 +77,9 @@ export default class extends BaseSchema {
     this.schema.raw(
       'CREATE UNIQUE INDEX products_business_sku_unique ON products (business_id, lower(sku)) WHERE sku IS NOT NULL'
     )
-    this.schema.raw('CREATE INDEX products_search_vector_index ON products USING gin (search_vector)')
+    this.schema.raw(
+      'CREATE INDEX products_search_vector_index ON products USING gin (search_vector)'
+    )
     this.schema.raw(
       'CREATE INDEX products_search_text_index ON products USING gin (search_text gin_trgm_ops)'
     )
