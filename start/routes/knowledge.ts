@@ -6,8 +6,29 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 
+const PoliciesController = () => import('#controllers/policies_controller')
+const PromptController = () => import('#controllers/prompt_controller')
 const ApiPoliciesController = () => import('#controllers/api/policies_controller')
 const ApiAgentPromptsController = () => import('#controllers/api/agent_prompts_controller')
+
+/*
+|--------------------------------------------------------------------------
+| Web app
+|--------------------------------------------------------------------------
+*/
+router
+  .group(() => {
+    router.get('/knowledge/policies', [PoliciesController, 'show']).as('knowledge.policies')
+    router
+      .put('/knowledge/policies', [PoliciesController, 'update'])
+      .as('knowledge.policies.update')
+    router.get('/knowledge/prompt', [PromptController, 'show']).as('knowledge.prompt')
+    router.post('/knowledge/prompt', [PromptController, 'store']).as('knowledge.prompt.store')
+    router
+      .post('/knowledge/prompt/versions/:id/restore', [PromptController, 'restore'])
+      .as('knowledge.prompt.restore')
+  })
+  .use([middleware.auth({ guards: ['web'] }), middleware.currentBusiness()])
 
 /*
 |--------------------------------------------------------------------------
