@@ -10,6 +10,7 @@ export type BusinessEvent =
   | { type: 'message.updated'; conversationId: string; message: Record<string, unknown> }
   | { type: 'conversation.updated'; conversation: Record<string, unknown> }
   | { type: 'whatsapp.updated'; instance: Record<string, unknown> }
+  | { type: 'contact.updated'; contact: Record<string, unknown> }
 
 export function businessChannel(businessId: string) {
   return `businesses/${businessId}`

@@ -50,7 +50,10 @@ export function sniffImage(bytes: Uint8Array): ImageKind | null {
  */
 export type MediaTarget = {
   businessId: string
-  folder: 'products' | 'logo'
+  /**
+   * messages: images a person sends from the inbox.
+   */
+  folder: 'products' | 'logo' | 'messages'
   /**
    * The request field errors are reported on ("image", "logo").
    */

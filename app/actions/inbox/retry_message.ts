@@ -1,0 +1,65 @@
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import type Business from '#models/business'
+import type Message from '#models/message'
+import WhatsappInstance from '#models/whatsapp_instance'
+import SendWhatsappMessage from '#actions/whatsapp/send_whatsapp_message'
+import MediaStorage from '#services/media_storage'
+import { publicUrl } from '#services/public_url'
+import UserError from '#exceptions/user_error'
+import type { MediaKind } from '#services/whatsapp/whatsapp_gateway'
+
+const MEDIA_KINDS: MediaKind[] = ['image', 'video', 'document', 'audio']
+
+/**
+ * "Reintentar" on a message that could not be sent: the same message goes
+ * through the gateway again (with its photo, if it had one) and ends sent
+ * or failed with the new reason.
+ */
+@inject()
+export default class RetryMessage {
+  constructor(
+    private sender: SendWhatsappMessage,
+    private storage: MediaStorage
+  ) {}
+
+  async handle({ business, message }: { business: Business; message: Message }) {
+    if (message.direction !== 'outbound' || message.status !== 'failed') {
+      throw new UserError('inbox.errors.not_retryable', { status: 409 })
+    }
+    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    if (!instance || instance.status !== 'open') {
+      throw new UserError('whatsapp.errors.not_connected', { status: 409 })
+    }
+
+    /**
+     * Two clicks on "Reintentar" send once: only the request that moves the
+     * message out of "failed" goes on.
+     */
+    const claimed = await db.rawQuery(
+      `UPDATE messages SET status = 'pending', error = NULL, updated_at = now()
+       WHERE id = ? AND status = 'failed' RETURNING id`,
+      [message.id]
+    )
+    if (claimed.rows.length === 0) {
+      throw new UserError('inbox.errors.not_retryable', { status: 409 })
+    }
+    message.status = 'pending'
+    message.error = null
+
+    return this.sender.deliver(instance, message, await this.#media(message))
+  }
+
+  async #media(message: Message) {
+    const kind = MEDIA_KINDS.find((candidate) => candidate === message.type)
+    if (!message.mediaKey || !kind) {
+      return undefined
+    }
+    return {
+      kind,
+      url: publicUrl((await this.storage.urlFor(message.mediaKey))!),
+      mimetype: message.mediaMime ?? 'application/octet-stream',
+      fileName: message.mediaName ?? 'file',
+    }
+  }
+}

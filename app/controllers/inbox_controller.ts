@@ -1,0 +1,244 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import type Business from '#models/business'
+import Contact from '#models/contact'
+import type Conversation from '#models/conversation'
+import WhatsappInstance from '#models/whatsapp_instance'
+import BusinessPolicy from '#policies/business_policy'
+import InboxQueries from '#services/inbox_queries'
+import MediaStorage from '#services/media_storage'
+import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
+import MarkConversationRead from '#actions/inbox/mark_conversation_read'
+import UpdateConversation from '#actions/inbox/update_conversation'
+import ReplyToConversation from '#actions/inbox/reply_to_conversation'
+import RetryMessage from '#actions/inbox/retry_message'
+import UpdateContact from '#actions/inbox/update_contact'
+import ConversationTransformer from '#transformers/conversation_transformer'
+import ContactTransformer from '#transformers/contact_transformer'
+import MessageTransformer from '#transformers/message_transformer'
+import UserError from '#exceptions/user_error'
+import { serialize as toData } from '#services/serializer'
+import {
+  conversationIdValidator,
+  conversationListValidator,
+  inboxMessages,
+  inboxReplyValidator,
+  messageHistoryValidator,
+  retryMessageValidator,
+  updateContactValidator,
+  updateConversationValidator,
+} from '#validators/inbox'
+
+/**
+ * The inbox page (session auth, the current business) and the JSON it
+ * reads and writes as the person works: lists, history, replies, controls.
+ * Every row is reached through the current business: another tenant's id
+ * is a 404.
+ */
+export default class InboxController {
+  /**
+   * GET /inbox and GET /inbox/:id (a conversation open). The list, the
+   * totals and the open conversation are lazy: choosing another
+   * conversation reloads `selected` only.
+   */
+  @inject()
+  async show(ctx: HttpContext, queries: InboxQueries, gateway: WhatsAppGateway) {
+    const { inertia, business, bouncer, request, params, i18n } = ctx
+    const { filter, q } = await request.validateUsing(
+      conversationListValidator,
+      inboxMessages(i18n)
+    )
+    const selectedId = params.id as string | undefined
+    const instance = await WhatsappInstance.findBy('business_id', business.id)
+
+    return inertia.render('inbox/index', {
+      business: {
+        id: business.id,
+        name: business.name,
+        botEnabled: business.botEnabled,
+        botBlockedReason: business.botBlockedReason,
+        takeoverMinutes: business.takeoverMinutes,
+        canManage: await bouncer.with(BusinessPolicy).allows('manage', business),
+      },
+      whatsapp: { status: instance?.status ?? null, driver: gateway.driver },
+      filters: { filter: filter ?? 'all', q: q ?? '' },
+      conversations: async () => {
+        const { rows, nextCursor } = await queries.conversations(business, { filter, q })
+        return {
+          data: await toData(ConversationTransformer.transform(rows, business)),
+          meta: { nextCursor },
+        }
+      },
+      summary: () => queries.summary(business),
+      selected: async () => (selectedId ? this.#selected(queries, business, selectedId) : null),
+    })
+  }
+
+  @inject()
+  async conversations({ request, business, i18n, serialize }: HttpContext, queries: InboxQueries) {
+    const options = await request.validateUsing(conversationListValidator, inboxMessages(i18n))
+    const { rows, nextCursor } = await queries.conversations(business, options)
+    return serialize({
+      data: ConversationTransformer.transform(rows, business),
+      meta: { nextCursor },
+    })
+  }
+
+  @inject()
+  async conversation({ request, business, i18n, serialize }: HttpContext, queries: InboxQueries) {
+    const { params } = await request.validateUsing(conversationIdValidator, inboxMessages(i18n))
+    const conversation = await queries.conversation(business, params.id)
+    return serialize(ConversationTransformer.transform(conversation, business))
+  }
+
+  @inject()
+  async messages({ request, business, i18n, serialize }: HttpContext, queries: InboxQueries) {
+    const { params, before } = await request.validateUsing(
+      messageHistoryValidator,
+      inboxMessages(i18n)
+    )
+    const conversation = await queries.conversation(business, params.id)
+    const { rows, nextCursor } = await queries.messages(conversation, { before })
+    return serialize({ data: MessageTransformer.transform(rows), meta: { nextCursor } })
+  }
+
+  @inject()
+  async summary({ business }: HttpContext, queries: InboxQueries) {
+    return queries.summary(business)
+  }
+
+  @inject()
+  async read(
+    { request, business, i18n, serialize }: HttpContext,
+    queries: InboxQueries,
+    markRead: MarkConversationRead
+  ) {
+    const { params } = await request.validateUsing(conversationIdValidator, inboxMessages(i18n))
+    const conversation = await queries.conversation(business, params.id)
+    await markRead.handle(conversation)
+    return serialize(ConversationTransformer.transform(conversation, business))
+  }
+
+  @inject()
+  async update(
+    { request, business, i18n, serialize }: HttpContext,
+    queries: InboxQueries,
+    updateConversation: UpdateConversation
+  ) {
+    const { params, ...changes } = await request.validateUsing(
+      updateConversationValidator,
+      inboxMessages(i18n)
+    )
+    const conversation = await queries.conversation(business, params.id)
+    await updateConversation.handle({ conversation, ...changes })
+    return serialize(ConversationTransformer.transform(conversation, business))
+  }
+
+  @inject()
+  async reply(
+    { request, response, business, auth, i18n, serialize }: HttpContext,
+    queries: InboxQueries,
+    replyToConversation: ReplyToConversation
+  ) {
+    const { params, text, image } = await request.validateUsing(
+      inboxReplyValidator,
+      inboxMessages(i18n)
+    )
+    if (!text && !image) {
+      throw new UserError('inbox.errors.empty_reply', { field: 'text' })
+    }
+    const conversation = await queries.conversation(business, params.id)
+    const message = await replyToConversation.handle({
+      business,
+      conversation,
+      user: auth.getUserOrFail(),
+      text: text ?? '',
+      image,
+    })
+    response.status(201)
+    return serialize(MessageTransformer.transform(message))
+  }
+
+  @inject()
+  async retry(
+    { request, business, i18n, serialize }: HttpContext,
+    queries: InboxQueries,
+    retryMessage: RetryMessage
+  ) {
+    const { params } = await request.validateUsing(retryMessageValidator, inboxMessages(i18n))
+    const conversation = await queries.conversation(business, params.id)
+    const message = await conversation
+      .related('messages')
+      .query()
+      .where('id', params.messageId)
+      .firstOrFail()
+    await retryMessage.handle({ business, message })
+    return serialize(MessageTransformer.transform(message))
+  }
+
+  /**
+   * A message's photo, audio, video or document: a redirect to a signed,
+   * short-lived URL of the stored file.
+   */
+  @inject()
+  async media(
+    { request, response, business, i18n }: HttpContext,
+    queries: InboxQueries,
+    storage: MediaStorage
+  ) {
+    const { params } = await request.validateUsing(retryMessageValidator, inboxMessages(i18n))
+    const conversation = await queries.conversation(business, params.id)
+    const message = await conversation
+      .related('messages')
+      .query()
+      .where('id', params.messageId)
+      .whereNotNull('media_key')
+      .firstOrFail()
+    response.header('cache-control', 'private, max-age=300')
+    return response.redirect((await storage.urlFor(message.mediaKey))!)
+  }
+
+  @inject()
+  async updateContact(
+    { request, business, i18n }: HttpContext,
+    queries: InboxQueries,
+    updateContact: UpdateContact
+  ) {
+    const { params, ...changes } = await request.validateUsing(
+      updateContactValidator,
+      inboxMessages(i18n)
+    )
+    const contact = await Contact.query()
+      .where('business_id', business.id)
+      .where('id', params.id)
+      .firstOrFail()
+    await updateContact.handle({ contact, ...changes })
+    return {
+      ...new ContactTransformer(contact).withNotes(),
+      conversationCount: await queries.conversationCount(contact),
+    }
+  }
+
+  /**
+   * The open conversation: the row, the contact panel and the latest page
+   * of history. A foreign or missing id is the 404 page.
+   */
+  async #selected(queries: InboxQueries, business: Business, id: string) {
+    const conversation: Conversation = await queries.conversation(business, id)
+    const [history, conversationCount] = await Promise.all([
+      queries.messages(conversation),
+      queries.conversationCount(conversation.contact),
+    ])
+    return {
+      conversation: await toData(ConversationTransformer.transform(conversation, business)),
+      contact: {
+        ...new ContactTransformer(conversation.contact).withNotes(),
+        conversationCount,
+      },
+      messages: {
+        data: await toData(MessageTransformer.transform(history.rows)),
+        meta: { nextCursor: history.nextCursor },
+      },
+    }
+  }
+}
