@@ -21,7 +21,7 @@ const PER_PAGE = 24
  */
 export default class CatalogController {
   @inject()
-  async index({ inertia, request, business }: HttpContext, search: ProductSearch) {
+  async index({ inertia, request, response, business }: HttpContext, search: ProductSearch) {
     const { q, page } = await request.validateUsing(catalogPageValidator, {
       data: request.qs(),
     })
@@ -29,6 +29,17 @@ export default class CatalogController {
       page: page ?? 1,
       perPage: PER_PAGE,
     })
+    /**
+     * Past the last page (its last product was just deleted): show the
+     * last page instead of an empty one.
+     */
+    if (rows.length === 0 && meta.total > 0) {
+      return response
+        .redirect()
+        .toPath(
+          `/catalog?${new URLSearchParams({ ...(q ? { q } : {}), page: String(meta.lastPage) })}`
+        )
+    }
     const isEmpty = meta.total === 0 && !q ? !(await this.#hasProducts(business)) : false
 
     return inertia.render('catalog/index', {

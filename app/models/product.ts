@@ -35,10 +35,7 @@ export default class Product extends ProductSchema {
     if (typeof id !== 'string' || !isUuid(id)) {
       throw new errors.E_ROW_NOT_FOUND()
     }
-    const businessIds = db
-      .from('business_members')
-      .where('user_id', user.id)
-      .select('business_id')
+    const businessIds = db.from('business_members').where('user_id', user.id).select('business_id')
     const product = await Product.query()
       .where('id', id)
       .whereIn('business_id', businessIds)

@@ -37,9 +37,10 @@ test.group('Catalog in the browser', () => {
     await page.waitForURL('**/catalog')
     await page.assertTextContains('[data-testid=flash]', 'Guardamos «Camión de juguete»')
     await page.assertTextContains('[data-testid=product-price]', '$349.90')
-    const photoLoaded = await page
-      .locator('[data-testid=product] img')
-      .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)
+    const photoLoaded = await page.locator('[data-testid=product] img').evaluate((img) => {
+      const image = img as unknown as { complete: boolean; naturalWidth: number }
+      return image.complete && image.naturalWidth > 0
+    })
     assert.isTrue(photoLoaded)
 
     await page.getByRole('link', { name: 'Agregar producto' }).click()

@@ -92,6 +92,20 @@ test.group('Catalog pages', (group) => {
     assert.equal(await countProducts(business), 1)
   })
 
+  test('a page past the end shows the last page', async ({ client, assert }) => {
+    const { user, business } = await createOwnerWithBusiness()
+    for (let i = 1; i <= 25; i++) {
+      await createProduct(business, { title: `Gorra ${i}` })
+    }
+
+    const second = await inertiaVisit(client, '/catalog?page=2', { user })
+    assert.lengthOf(second.body().props.products.data, 1)
+
+    const beyond = await client.get('/catalog?q=gorra&page=9').loginAs(user).redirects(0)
+    beyond.assertStatus(302)
+    assert.equal(beyond.header('location'), '/catalog?q=gorra&page=2')
+  })
+
   test('edits and deletes a product from the pages', async ({ client, assert }) => {
     const { user, business } = await createOwnerWithBusiness()
     const product = await createProduct(business, { title: 'Gorra', price: '150.00' })
