@@ -14,7 +14,9 @@ const whatsappConfig = {
   /**
    * Where the gateway posts its webhooks.
    */
-  webhookUrl: env.get('WHATSAPP_WEBHOOK_URL') ?? `${env.get('APP_URL').replace(/\/+$/, '')}/webhooks/whatsapp`,
+  webhookUrl:
+    env.get('WHATSAPP_WEBHOOK_URL') ??
+    `${env.get('APP_URL').replace(/\/+$/, '')}/webhooks/whatsapp`,
 }
 
 export default whatsappConfig

@@ -74,4 +74,12 @@ export default await Env.create(new URL('../', import.meta.url), {
   EVOLUTION_API_URL: Env.schema.string.optional({ format: 'url', tld: false }),
   EVOLUTION_API_KEY: Env.schema.string.optional(),
   WHATSAPP_WEBHOOK_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+
+  /*
+  |----------------------------------------------------------
+  | AI agent and job queue
+  |----------------------------------------------------------
+  */
+  AGENT_CONCURRENCY: Env.schema.number.optional(),
+  QUEUE_WORKERS: Env.schema.enum.optional(['inline', 'off'] as const),
 })

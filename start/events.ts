@@ -13,3 +13,8 @@ emitter.on('whatsapp:simulated_delivery', [
   () => import('#listeners/deliver_simulated_webhook'),
   'handle',
 ])
+
+/**
+ * A customer's message was stored: schedule the agent's reply.
+ */
+emitter.on('whatsapp:message_stored', [() => import('#listeners/schedule_agent_reply'), 'handle'])

@@ -110,7 +110,8 @@ export default class WhatsappPagesController {
       throw new UserError('whatsapp.errors.not_connected', { status: 409 })
     }
 
-    const { default: DeliverSimulatedWebhook } = await import('#listeners/deliver_simulated_webhook')
+    const { default: DeliverSimulatedWebhook } =
+      await import('#listeners/deliver_simulated_webhook')
     const { default: app } = await import('@adonisjs/core/services/app')
     const deliver = await app.container.make(DeliverSimulatedWebhook)
     await deliver.handle({

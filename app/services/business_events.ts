@@ -11,6 +11,7 @@ export type BusinessEvent =
   | { type: 'conversation.updated'; conversation: Record<string, unknown> }
   | { type: 'whatsapp.updated'; instance: Record<string, unknown> }
   | { type: 'contact.updated'; contact: Record<string, unknown> }
+  | { type: 'business.updated'; business: Record<string, unknown> }
 
 export function businessChannel(businessId: string) {
   return `businesses/${businessId}`

@@ -34,7 +34,9 @@ router
     router
       .post('/whatsapp/simulator/scan', [WhatsappPagesController, 'simulateScan'])
       .as('whatsapp.simulator.scan')
-    router.get('/whatsapp/simulator', [WhatsappPagesController, 'simulator']).as('whatsapp.simulator')
+    router
+      .get('/whatsapp/simulator', [WhatsappPagesController, 'simulator'])
+      .as('whatsapp.simulator')
     router
       .post('/whatsapp/simulator/messages', [WhatsappPagesController, 'simulatorMessage'])
       .as('whatsapp.simulator.message')

@@ -38,7 +38,12 @@ test.group('Connect WhatsApp in the browser', (group) => {
     // Let the page's live subscription settle before the gateway speaks.
     await page.waitForTimeout(300)
     await fake.deliver(instance.instanceName, 'qrcode.updated', {
-      qrcode: { instance: instance.instanceName, pairingCode: null, code: '2@new', base64: 'data:image/png;base64,TkVXUVI=' },
+      qrcode: {
+        instance: instance.instanceName,
+        pairingCode: null,
+        code: '2@new',
+        base64: 'data:image/png;base64,TkVXUVI=',
+      },
     })
     await page.locator('[data-testid=wa-qr][src="data:image/png;base64,TkVXUVI="]').waitFor()
 

@@ -173,7 +173,11 @@ export class FakeEvolution {
         token: body.token,
         state: 'connecting',
         qrCount: 1,
-        webhook: { url: body.webhook.url, headers: body.webhook.headers ?? {}, events: body.webhook.events },
+        webhook: {
+          url: body.webhook.url,
+          headers: body.webhook.headers ?? {},
+          events: body.webhook.events,
+        },
       }
       this.instances.set(instance.name, instance)
       return send(201, {
@@ -184,7 +188,12 @@ export class FakeEvolution {
           status: 'connecting',
         },
         hash: instance.token,
-        webhook: { webhookUrl: body.webhook.url, webhookHeaders: {}, webhookByEvents: false, webhookBase64: true },
+        webhook: {
+          webhookUrl: body.webhook.url,
+          webhookHeaders: {},
+          webhookByEvents: false,
+          webhookBase64: true,
+        },
         settings: { groupsIgnore: true, rejectCall: false },
         qrcode: { pairingCode: null, code: '2@AbC', base64: this.qr(instance), count: 1 },
       })
@@ -205,16 +214,29 @@ export class FakeEvolution {
         }
         instance.state = 'connecting'
         instance.qrCount += 1
-        return send(200, { pairingCode: null, code: '2@AbC', base64: this.qr(instance), count: instance.qrCount })
+        return send(200, {
+          pairingCode: null,
+          code: '2@AbC',
+          base64: this.qr(instance),
+          count: instance.qrCount,
+        })
       case 'GET /instance/connectionState':
         return send(200, { instance: { instanceName: instance.name, state: instance.state } })
       case 'DELETE /instance/logout':
         if (instance.state === 'close') return error(400, ['The "instance" is not connected'])
         instance.state = 'close'
-        return send(200, { status: 'SUCCESS', error: false, response: { message: 'Instance logged out' } })
+        return send(200, {
+          status: 'SUCCESS',
+          error: false,
+          response: { message: 'Instance logged out' },
+        })
       case 'DELETE /instance/delete':
         this.instances.delete(instance.name)
-        return send(200, { status: 'SUCCESS', error: false, response: { message: 'Instance deleted' } })
+        return send(200, {
+          status: 'SUCCESS',
+          error: false,
+          response: { message: 'Instance deleted' },
+        })
       case 'POST /message/sendText':
       case 'POST /message/sendMedia': {
         const number = String(body?.number ?? '')
@@ -224,7 +246,11 @@ export class FakeEvolution {
         this.#sequence += 1
         const id = `3EB0FAKE${String(this.#sequence).padStart(8, '0')}`
         return send(201, {
-          key: { remoteJid: number.includes('@') ? number : `${number}@s.whatsapp.net`, fromMe: true, id },
+          key: {
+            remoteJid: number.includes('@') ? number : `${number}@s.whatsapp.net`,
+            fromMe: true,
+            id,
+          },
           pushName: 'Você',
           status: 'PENDING',
           message: action === 'sendText' ? { conversation: body.text } : { imageMessage: {} },
@@ -238,7 +264,12 @@ export class FakeEvolution {
       case 'POST /chat/markMessageAsRead':
         return send(201, { message: 'Read messages', read: 'success' })
       case 'POST /chat/getBase64FromMediaMessage':
-        return send(201, { mediaType: 'imageMessage', fileName: 'photo.jpg', mimetype: 'image/jpeg', base64: PIXEL_JPEG })
+        return send(201, {
+          mediaType: 'imageMessage',
+          fileName: 'photo.jpg',
+          mimetype: 'image/jpeg',
+          base64: PIXEL_JPEG,
+        })
       default:
         return error(404, [`Cannot ${route}`])
     }

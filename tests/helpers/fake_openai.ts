@@ -1,6 +1,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+export type ChatRequest = {
+  model: string
+  messages: { role: string; content: unknown; tool_calls?: unknown[]; tool_call_id?: string }[]
+  tools?: { type: string; function: { name: string } }[]
+  [key: string]: unknown
+}
+
+/**
+ * What the fake model answers to one chat completion.
+ */
+export type ChatReply = {
+  content?: string
+  toolCalls?: { name: string; arguments: Record<string, unknown> }[]
+  usage?: { prompt: number; completion: number }
+  /**
+   * Answer with this HTTP status (401, 429, 500...) instead.
+   */
+  status?: number
+  /**
+   * Wait this long before answering (timeouts, slow models).
+   */
+  delayMs?: number
+}
+
 export type RecordedRequest = {
   method: string
   path: string
@@ -20,6 +44,13 @@ export class FakeOpenAI {
    * Forces the next answers to this status (500, 429...) when set.
    */
   failWith: number | null = null
+  /**
+   * The model: answers each chat completion request. The default echoes a
+   * greeting.
+   */
+  chat: (request: ChatRequest) => ChatReply | Promise<ChatReply> = () => ({
+    content: 'Hola, ¿en qué te ayudo?',
+  })
   #server?: Server
 
   get baseUrl() {
@@ -41,6 +72,26 @@ export class FakeOpenAI {
     this.requests = []
     this.acceptedKeys.clear()
     this.failWith = null
+    this.chat = () => ({ content: 'Hola, ¿en qué te ayudo?' })
+  }
+
+  chatRequests() {
+    return this.requests
+      .filter((request) => request.path === '/v1/chat/completions')
+      .map((request) => request.body as ChatRequest)
+  }
+
+  /**
+   * Answers the next requests with these replies, in order (then repeats
+   * the last one).
+   */
+  script(...replies: (ChatReply | ((request: ChatRequest) => ChatReply))[]) {
+    let index = 0
+    this.chat = (request) => {
+      const reply = replies[Math.min(index, replies.length - 1)]
+      index += 1
+      return typeof reply === 'function' ? reply(request) : reply
+    }
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse) {
@@ -81,6 +132,51 @@ export class FakeOpenAI {
       return send(200, {
         object: 'list',
         data: [{ id: 'gpt-4.1-mini', object: 'model', created: 1744316542, owned_by: 'system' }],
+      })
+    }
+
+    if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+      const request = JSON.parse(raw) as ChatRequest
+      const reply = await this.chat(request)
+      if (reply.delayMs) {
+        await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+      }
+      if (reply.status) {
+        return send(reply.status, {
+          error: { message: `Simulated ${reply.status}`, type: 'server_error' },
+        })
+      }
+      const promptTokens = reply.usage?.prompt ?? Math.ceil(raw.length / 4)
+      const completionTokens =
+        reply.usage?.completion ?? Math.ceil((reply.content ?? '').length / 4) + 5
+      const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
+        id: `call_${Date.now()}_${index}`,
+        type: 'function',
+        function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+      }))
+      return send(200, {
+        id: `chatcmpl-${Date.now()}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: request.model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: toolCalls.length ? null : (reply.content ?? ''),
+              ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+              refusal: null,
+            },
+            finish_reason: toolCalls.length ? 'tool_calls' : 'stop',
+            logprobs: null,
+          },
+        ],
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+        },
       })
     }
 

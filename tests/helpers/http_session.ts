@@ -20,7 +20,11 @@ export async function signedInSession(email: string, password: string) {
   const login = await fetch(`${base}/login`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/json', 'cookie': cookieHeader(), 'x-xsrf-token': xsrf() },
+    headers: {
+      'content-type': 'application/json',
+      'cookie': cookieHeader(),
+      'x-xsrf-token': xsrf(),
+    },
     body: JSON.stringify({ email, password }),
   })
   remember(login)

@@ -3,7 +3,7 @@ import type { ApiClient } from '@japa/api-client'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { EvolutionGateway } from '#services/whatsapp/evolution_gateway'
 import WhatsappInstance from '#models/whatsapp_instance'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
+import { type FakeEvolution } from '#tests/helpers/fake_evolution'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 
 /**
@@ -12,7 +12,13 @@ import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 export function useFakeEvolution(fake: FakeEvolution) {
   app.container.swap(
     WhatsAppGateway,
-    () => new EvolutionGateway({ url: fake.url, apiKey: fake.globalKey, retryBaseMs: 5, timeoutMs: 2000 })
+    () =>
+      new EvolutionGateway({
+        url: fake.url,
+        apiKey: fake.globalKey,
+        retryBaseMs: 5,
+        timeoutMs: 2000,
+      })
   )
   return () => app.container.restore(WhatsAppGateway)
 }
@@ -23,7 +29,10 @@ export function useFakeEvolution(fake: FakeEvolution) {
 export async function connectedBusiness(client: ApiClient, fake: FakeEvolution, name = 'Tienda') {
   const owner = await createOwnerWithBusiness(name)
   const token = await tokenFor(owner.user)
-  const created = await client.post('/wa/create').bearerToken(token).json({ business_id: owner.business.id })
+  const created = await client
+    .post('/wa/create')
+    .bearerToken(token)
+    .json({ business_id: owner.business.id })
   if (created.status() !== 201) {
     throw new Error(`create answered ${created.status()}: ${JSON.stringify(created.body())}`)
   }

@@ -49,6 +49,10 @@ export default class SaveOpenaiSettings {
     }
     business.openaiBaseUrl = baseUrl ?? null
     business.openaiKeyVerifiedAt = DateTime.now()
+    if (business.botBlockedReason === 'api_key_rejected') {
+      business.botBlockedReason = null
+      business.botBlockedAt = null
+    }
     await business.save()
     return business
   }

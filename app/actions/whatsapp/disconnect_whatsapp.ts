@@ -29,6 +29,9 @@ export default class DisconnectWhatsapp {
   async remove(instance: WhatsappInstance) {
     await this.gateway.deleteInstance(instance.credentials())
     await instance.delete()
-    this.events.broadcast(instance.businessId, { type: 'whatsapp.updated', instance: { status: 'none' } })
+    this.events.broadcast(instance.businessId, {
+      type: 'whatsapp.updated',
+      instance: { status: 'none' },
+    })
   }
 }

@@ -4,7 +4,11 @@ import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
-import Message, { type MessageAuthor, type MessageDirection, type MessageStatus } from '#models/message'
+import Message, {
+  type MessageAuthor,
+  type MessageDirection,
+  type MessageStatus,
+} from '#models/message'
 import type WhatsappInstance from '#models/whatsapp_instance'
 import MessageTransformer from '#transformers/message_transformer'
 import WhatsappInstanceTransformer from '#transformers/whatsapp_instance_transformer'
@@ -124,7 +128,9 @@ export default class IngestGatewayEvents {
         await this.botControl.takeOver(business, conversation, trx)
       }
 
-      const message = await Message.query({ client: trx }).where('id', inserted.rows[0].id).firstOrFail()
+      const message = await Message.query({ client: trx })
+        .where('id', inserted.rows[0].id)
+        .firstOrFail()
       return { message, conversation }
     })
 
@@ -193,7 +199,10 @@ export default class IngestGatewayEvents {
     return message
   }
 
-  async #connection(instance: WhatsappInstance, event: Extract<GatewayEvent, { kind: 'connection' }>) {
+  async #connection(
+    instance: WhatsappInstance,
+    event: Extract<GatewayEvent, { kind: 'connection' }>
+  ) {
     if (event.state === 'open') {
       instance.status = 'open'
       instance.phone = event.phone ?? instance.phone
@@ -268,7 +277,13 @@ function messageColumns(content: MessageContent) {
         meta: { latitude: content.latitude, longitude: content.longitude },
       }
     case 'contact':
-      return { type: 'contact', body: content.displayName, mediaMime: null, mediaName: null, meta: null }
+      return {
+        type: 'contact',
+        body: content.displayName,
+        mediaMime: null,
+        mediaName: null,
+        meta: null,
+      }
     case 'reaction':
       return {
         type: 'reaction',

@@ -28,6 +28,7 @@ export type SendWhatsappMessageParams = {
   media?: { kind: MediaKind; url: string; mimetype: string; fileName: string }
   author: Exclude<MessageAuthor, 'customer'>
   userId?: string | null
+  agentRunId?: string | null
 }
 
 /**
@@ -71,12 +72,17 @@ export default class SendWhatsappMessage {
           conversationId: conversation.id,
           direction: 'outbound',
           author: params.author,
-          type: params.media ? (params.media.kind === 'audio' ? 'audio' : params.media.kind) : 'text',
+          type: params.media
+            ? params.media.kind === 'audio'
+              ? 'audio'
+              : params.media.kind
+            : 'text',
           body: params.text || null,
           mediaMime: params.media?.mimetype ?? null,
           mediaName: params.media?.fileName ?? null,
           status: 'pending',
           sentByUserId: params.userId ?? null,
+          agentRunId: params.agentRunId ?? null,
           sentAt: DateTime.now(),
         },
         { client: trx }
@@ -84,7 +90,9 @@ export default class SendWhatsappMessage {
 
       conversation.useTransaction(trx)
       conversation.lastMessageAt = created.sentAt
-      conversation.lastMessagePreview = (params.text || `[${created.type}]`).replace(/\s+/g, ' ').slice(0, 200)
+      conversation.lastMessagePreview = (params.text || `[${created.type}]`)
+        .replace(/\s+/g, ' ')
+        .slice(0, 200)
       conversation.lastMessageDirection = 'outbound'
       await conversation.save()
 
@@ -129,7 +137,11 @@ export default class SendWhatsappMessage {
       if (!(error instanceof GatewayRejectedError || error instanceof GatewayUnavailableError)) {
         throw error
       }
-      logger.warn({ businessId: message.businessId, messageId: message.id }, 'whatsapp send failed: %s', error.message)
+      logger.warn(
+        { businessId: message.businessId, messageId: message.id },
+        'whatsapp send failed: %s',
+        error.message
+      )
       message.status = 'failed'
       message.error =
         error instanceof GatewayUnavailableError
@@ -168,7 +180,11 @@ export default class SendWhatsappMessage {
     })
   }
 
-  async #broadcast(businessId: string, message: Message, type: 'message.created' | 'message.updated') {
+  async #broadcast(
+    businessId: string,
+    message: Message,
+    type: 'message.created' | 'message.updated'
+  ) {
     this.events.broadcast(businessId, {
       type,
       conversationId: message.conversationId,

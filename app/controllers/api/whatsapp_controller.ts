@@ -22,7 +22,9 @@ export default class WhatsappController {
     await bouncer.with(BusinessPolicy).authorize('manage', business)
 
     const { instance, created } = await connect.handle(business)
-    return response.status(created ? 201 : 200).send(new WhatsappInstanceTransformer(instance).withQr())
+    return response
+      .status(created ? 201 : 200)
+      .send(new WhatsappInstanceTransformer(instance).withQr())
   }
 
   async status({ auth, params }: HttpContext) {
@@ -40,14 +42,18 @@ export default class WhatsappController {
     await bouncer.with(BusinessPolicy).authorize('manage', business)
     let instance = await WhatsappInstance.findByOrFail('business_id', business.id)
     if (instance.status !== 'open' && !instance.qrCode) {
-      instance = (await connect.handle(business)).instance
+      const connected = await connect.handle(business)
+      instance = connected.instance
     }
     const { status, qr } = new WhatsappInstanceTransformer(instance).withQr()
     return { status, qr }
   }
 
   @inject()
-  async send({ auth, params, request, response, serialize }: HttpContext, sendMessage: SendWhatsappMessage) {
+  async send(
+    { auth, params, request, response, serialize }: HttpContext,
+    sendMessage: SendWhatsappMessage
+  ) {
     const user = auth.getUserOrFail()
     const business = await user.findBusinessOrFail(params.business_id)
     const payload = await request.validateUsing(sendMessageValidator)

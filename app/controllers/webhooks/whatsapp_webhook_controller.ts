@@ -15,7 +15,11 @@ import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
  */
 export default class WhatsappWebhookController {
   @inject()
-  async handle({ request, response }: HttpContext, gateway: WhatsAppGateway, ingest: IngestGatewayEvents) {
+  async handle(
+    { request, response }: HttpContext,
+    gateway: WhatsAppGateway,
+    ingest: IngestGatewayEvents
+  ) {
     let parsed
     try {
       parsed = await gateway.parseWebhook(request.body())

@@ -10,7 +10,10 @@ import {
   type SentMessage,
 } from '#services/whatsapp/whatsapp_gateway'
 import { GatewayRejectedError, GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
-import { connectionStateOf, parseEvolutionWebhook } from '#services/whatsapp/evolution_message_parser'
+import {
+  connectionStateOf,
+  parseEvolutionWebhook,
+} from '#services/whatsapp/evolution_message_parser'
 import {
   connectionStateAnswerValidator,
   createAnswerValidator,
@@ -119,11 +122,10 @@ export class EvolutionGateway extends WhatsAppGateway {
   }
 
   async connectionState(instance: InstanceCredentials): Promise<ConnectionState> {
-    const answer = await this.#request(
-      'GET',
-      `/instance/connectionState/${this.#name(instance)}`,
-      { apiKey: instance.token, retryOnTimeout: true }
-    )
+    const answer = await this.#request('GET', `/instance/connectionState/${this.#name(instance)}`, {
+      apiKey: instance.token,
+      retryOnTimeout: true,
+    })
     const state = await this.#parse(connectionStateAnswerValidator, answer)
     return connectionStateOf(state.instance.state)
   }
@@ -208,10 +210,18 @@ export class EvolutionGateway extends WhatsAppGateway {
     const answer = await this.#request(
       'POST',
       `/chat/getBase64FromMediaMessage/${this.#name(instance)}`,
-      { apiKey: instance.token, retryOnTimeout: true, body: { message: { key: { id: messageId } } } }
+      {
+        apiKey: instance.token,
+        retryOnTimeout: true,
+        body: { message: { key: { id: messageId } } },
+      }
     )
     const media = await this.#parse(mediaAnswerValidator, answer)
-    return { base64: media.base64, mimetype: media.mimetype ?? null, fileName: media.fileName ?? null }
+    return {
+      base64: media.base64,
+      mimetype: media.mimetype ?? null,
+      fileName: media.fileName ?? null,
+    }
   }
 
   parseWebhook(body: unknown) {
@@ -262,13 +272,19 @@ export class EvolutionGateway extends WhatsAppGateway {
       } catch (error) {
         const timedOut = (error as Error).name === 'TimeoutError'
         lastError = new GatewayUnavailableError(
-          timedOut ? 'The WhatsApp gateway did not answer in time' : 'The WhatsApp gateway is unreachable',
+          timedOut
+            ? 'The WhatsApp gateway did not answer in time'
+            : 'The WhatsApp gateway is unreachable',
           { cause: error }
         )
         if (timedOut && !options.retryOnTimeout) {
           break
         }
-        logger.warn({ path, attempt }, 'whatsapp gateway request failed: %s', (error as Error).message)
+        logger.warn(
+          { path, attempt },
+          'whatsapp gateway request failed: %s',
+          (error as Error).message
+        )
         continue
       }
 
@@ -307,7 +323,11 @@ function rejection(status: number, body: unknown) {
   const message = response?.message
   const parts = Array.isArray(message) ? message : [message]
 
-  if (parts.some((part) => part && typeof part === 'object' && (part as { exists?: boolean }).exists === false)) {
+  if (
+    parts.some(
+      (part) => part && typeof part === 'object' && (part as { exists?: boolean }).exists === false
+    )
+  ) {
     return new GatewayRejectedError('This number is not on WhatsApp', status, 'not_on_whatsapp')
   }
 

@@ -28,9 +28,15 @@ export async function parseEvolutionWebhook(body: unknown): Promise<ParsedWebhoo
 
   switch (event) {
     case 'messages.upsert':
-      return { instanceName: envelope.instance, events: [await messageEvent(envelope.data, 'message')] }
+      return {
+        instanceName: envelope.instance,
+        events: [await messageEvent(envelope.data, 'message')],
+      }
     case 'send.message':
-      return { instanceName: envelope.instance, events: [await messageEvent(envelope.data, 'sent')] }
+      return {
+        instanceName: envelope.instance,
+        events: [await messageEvent(envelope.data, 'sent')],
+      }
     case 'messages.update':
       return { instanceName: envelope.instance, events: await statusEvents(envelope.data) }
     case 'connection.update': {
@@ -52,11 +58,16 @@ export async function parseEvolutionWebhook(body: unknown): Promise<ParsedWebhoo
       const data = await validate(qrcodeUpdateValidator, envelope.data)
       return {
         instanceName: envelope.instance,
-        events: [{ kind: 'qr', qr: data.qrcode.base64, pairingCode: data.qrcode.pairingCode ?? null }],
+        events: [
+          { kind: 'qr', qr: data.qrcode.base64, pairingCode: data.qrcode.pairingCode ?? null },
+        ],
       }
     }
     default:
-      return { instanceName: envelope.instance, events: [{ kind: 'ignored', reason: `event ${event}` }] }
+      return {
+        instanceName: envelope.instance,
+        events: [{ kind: 'ignored', reason: `event ${event}` }],
+      }
   }
 }
 
@@ -93,9 +104,7 @@ async function messageEvent(data: unknown, kind: 'message' | 'sent'): Promise<Ga
     return { kind: 'ignored', reason: 'group, broadcast or newsletter' }
   }
 
-  const timestamp = stored.messageTimestamp
-    ? new Date(stored.messageTimestamp * 1000)
-    : new Date()
+  const timestamp = stored.messageTimestamp ? new Date(stored.messageTimestamp * 1000) : new Date()
   const content = contentOf(stored)
 
   if (kind === 'sent') {

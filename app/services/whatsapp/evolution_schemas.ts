@@ -113,9 +113,7 @@ export const createAnswerValidator = vine.create(
 export const connectionStateAnswerValidator = vine.create(
   vine
     .object({
-      instance: vine
-        .object({ state: vine.string().maxLength(40) })
-        .allowUnknownProperties(),
+      instance: vine.object({ state: vine.string().maxLength(40) }).allowUnknownProperties(),
     })
     .allowUnknownProperties()
 )

@@ -92,7 +92,11 @@ export class SimulatorGateway extends WhatsAppGateway {
   #qr(instanceName: string): QrState {
     const count = (this.#qrCounts.get(instanceName) ?? 0) + 1
     this.#qrCounts.set(instanceName, count)
-    return { state: 'connecting', qr: simulatedQrDataUrl(`${instanceName}:${count}`), pairingCode: null }
+    return {
+      state: 'connecting',
+      qr: simulatedQrDataUrl(`${instanceName}:${count}`),
+      pairingCode: null,
+    }
   }
 
   #send(instance: InstanceCredentials, to: string): SentMessage {
@@ -126,6 +130,11 @@ export class SimulatorGateway extends WhatsAppGateway {
 
 declare module '@adonisjs/core/types' {
   interface EventsList {
-    'whatsapp:simulated_delivery': { event: string; instance: string; data: unknown; date_time: string }
+    'whatsapp:simulated_delivery': {
+      event: string
+      instance: string
+      data: unknown
+      date_time: string
+    }
   }
 }

@@ -28,7 +28,10 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
     const { user, business } = await createOwnerWithBusiness()
     const token = await tokenFor(user)
 
-    const response = await client.post('/wa/create').bearerToken(token).json({ business_id: business.id })
+    const response = await client
+      .post('/wa/create')
+      .bearerToken(token)
+      .json({ business_id: business.id })
 
     response.assertStatus(201)
     assert.equal(response.body().status, 'pending_qr')
@@ -45,7 +48,13 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
         url: 'http://127.0.0.1:3334/webhooks/whatsapp',
         byEvents: false,
         base64: true,
-        events: ['MESSAGES_UPSERT', 'MESSAGES_UPDATE', 'SEND_MESSAGE', 'CONNECTION_UPDATE', 'QRCODE_UPDATED'],
+        events: [
+          'MESSAGES_UPSERT',
+          'MESSAGES_UPDATE',
+          'SEND_MESSAGE',
+          'CONNECTION_UPDATE',
+          'QRCODE_UPDATED',
+        ],
       },
     })
     assert.match(create.body.webhook.headers.authorization, /^Bearer [\w-]{40,}$/)
@@ -55,9 +64,15 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
     assert.equal(stored.instanceName, create.body.instanceName)
     assert.notEqual(stored.token, create.body.token)
     assert.equal(stored.revealToken(), create.body.token)
-    assert.equal(`Bearer ${stored.revealWebhookSecret()}`, create.body.webhook.headers.authorization)
+    assert.equal(
+      `Bearer ${stored.revealWebhookSecret()}`,
+      create.body.webhook.headers.authorization
+    )
 
-    const again = await client.post('/wa/create').bearerToken(token).json({ business_id: business.id })
+    const again = await client
+      .post('/wa/create')
+      .bearerToken(token)
+      .json({ business_id: business.id })
     again.assertStatus(200)
     assert.lengthOf(fake.sent('/instance/create'), 1)
     assert.lengthOf(fake.sent('/instance/connect'), 1)
@@ -73,7 +88,12 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
     const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
 
     const qrDelivery = await fake.deliver(instance.instanceName, 'qrcode.updated', {
-      qrcode: { instance: instance.instanceName, pairingCode: null, code: '2@x', base64: 'data:image/png;base64,TkVXUVI=' },
+      qrcode: {
+        instance: instance.instanceName,
+        pairingCode: null,
+        code: '2@x',
+        base64: 'data:image/png;base64,TkVXUVI=',
+      },
     })
     assert.equal(qrDelivery.status, 200)
 
@@ -90,11 +110,18 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
 
     const status = await client.get(`/wa/${business.id}/status`).bearerToken(token)
     status.assertStatus(200)
-    assert.containSubset(status.body(), { status: 'open', phone: '5215599990000', profileName: 'Tienda Rosa' })
+    assert.containSubset(status.body(), {
+      status: 'open',
+      phone: '5215599990000',
+      profileName: 'Tienda Rosa',
+    })
     assert.isString(status.body().lastConnection)
   })
 
-  test('a QR limit (refused) and a logout from the phone are shown honestly', async ({ client, assert }) => {
+  test('a QR limit (refused) and a logout from the phone are shown honestly', async ({
+    client,
+    assert,
+  }) => {
     const { instance, token, business } = await connectedBusiness(client, fake)
 
     await fake.deliver(instance.instanceName, 'connection.update', {
@@ -105,7 +132,10 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
     let status = await client.get(`/wa/${business.id}/status`).bearerToken(token)
     assert.equal(status.body().status, 'closed')
 
-    await fake.deliver(instance.instanceName, 'connection.update', { state: 'refused', statusReason: 428 })
+    await fake.deliver(instance.instanceName, 'connection.update', {
+      state: 'refused',
+      statusReason: 428,
+    })
     status = await client.get(`/wa/${business.id}/status`).bearerToken(token)
     assert.equal(status.body().status, 'refused')
 
@@ -137,7 +167,10 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
     const token = await tokenFor(user)
     fake.failNext(500, 502, 503, 500)
 
-    const response = await client.post('/wa/create').bearerToken(token).json({ business_id: business.id })
+    const response = await client
+      .post('/wa/create')
+      .bearerToken(token)
+      .json({ business_id: business.id })
 
     response.assertStatus(503)
     assert.equal(
@@ -148,12 +181,18 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
     assert.isNull(await WhatsappInstance.findBy('business_id', business.id))
   })
 
-  test('another tenant’s business answers 404 on every WhatsApp route', async ({ client, assert }) => {
+  test('another tenant’s business answers 404 on every WhatsApp route', async ({
+    client,
+    assert,
+  }) => {
     const a = await connectedBusiness(client, fake, 'Tienda A')
     const b = await createOwnerWithBusiness('Tienda B')
     const tokenB = await tokenFor(b.user)
 
-    const create = await client.post('/wa/create').bearerToken(tokenB).json({ business_id: a.business.id })
+    const create = await client
+      .post('/wa/create')
+      .bearerToken(tokenB)
+      .json({ business_id: a.business.id })
     create.assertStatus(404)
 
     for (const [method, path] of [

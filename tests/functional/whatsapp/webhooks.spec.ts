@@ -26,7 +26,10 @@ test.group('WhatsApp webhook ingest', (group) => {
     return Message.query().where('business_id', businessId).orderBy('sent_at').orderBy('created_at')
   }
 
-  test('a customer’s text is stored once, with its contact and conversation', async ({ client, assert }) => {
+  test('a customer’s text is stored once, with its contact and conversation', async ({
+    client,
+    assert,
+  }) => {
     const { business, instance } = await connectedBusiness(client, fake)
     const data = FakeEvolution.textMessage({
       id: '3A554E20ECABF3D45BB2',
@@ -59,9 +62,16 @@ test.group('WhatsApp webhook ingest', (group) => {
     assert.equal(conversation.lastMessagePreview, 'Hola, ¿tienen envío a Monterrey?')
   })
 
-  test('the gateway’s retries of a delivery never create a second message', async ({ client, assert }) => {
+  test('the gateway’s retries of a delivery never create a second message', async ({
+    client,
+    assert,
+  }) => {
     const { business, instance } = await connectedBusiness(client, fake)
-    const data = FakeEvolution.textMessage({ id: 'DUP-1', from: '5215512345678@s.whatsapp.net', text: 'Hola' })
+    const data = FakeEvolution.textMessage({
+      id: 'DUP-1',
+      from: '5215512345678@s.whatsapp.net',
+      text: 'Hola',
+    })
 
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => fake.deliver(instance.instanceName, 'messages.upsert', data))
@@ -97,7 +107,10 @@ test.group('WhatsApp webhook ingest', (group) => {
     })
   })
 
-  test('unknown message kinds are kept as unsupported with a placeholder', async ({ client, assert }) => {
+  test('unknown message kinds are kept as unsupported with a placeholder', async ({
+    client,
+    assert,
+  }) => {
     const { business, instance } = await connectedBusiness(client, fake)
     await fake.deliver(instance.instanceName, 'messages.upsert', {
       key: { remoteJid: '5215512345678@s.whatsapp.net', fromMe: false, id: 'POLL-1' },
@@ -135,11 +148,17 @@ test.group('WhatsApp webhook ingest', (group) => {
       FakeEvolution.textMessage({ id: 'LID-2', from: '209999999999999@lid', text: 'Hola solo LID' })
     )
 
-    const withPhone = await Contact.query().where('business_id', business.id).where('lid', '103899771998284@lid').firstOrFail()
+    const withPhone = await Contact.query()
+      .where('business_id', business.id)
+      .where('lid', '103899771998284@lid')
+      .firstOrFail()
     assert.equal(withPhone.waJid, '5215511112222@s.whatsapp.net')
     assert.equal(withPhone.phone, '5215511112222')
 
-    const lidOnly = await Contact.query().where('business_id', business.id).where('wa_jid', '209999999999999@lid').firstOrFail()
+    const lidOnly = await Contact.query()
+      .where('business_id', business.id)
+      .where('wa_jid', '209999999999999@lid')
+      .firstOrFail()
     assert.isNull(lidOnly.phone)
 
     // Replying to the LID-only contact goes to the full @lid JID.
@@ -180,11 +199,20 @@ test.group('WhatsApp webhook ingest', (group) => {
     await fake.deliver(
       instance.instanceName,
       'messages.upsert',
-      FakeEvolution.textMessage({ id: 'ME-1', from: '5215512345678@s.whatsapp.net', text: 'Yo te atiendo', fromMe: true })
+      FakeEvolution.textMessage({
+        id: 'ME-1',
+        from: '5215512345678@s.whatsapp.net',
+        text: 'Yo te atiendo',
+        fromMe: true,
+      })
     )
 
     const [message] = await messagesOf(business.id)
-    assert.containSubset(message.serialize(), { direction: 'outbound', author: 'human', body: 'Yo te atiendo' })
+    assert.containSubset(message.serialize(), {
+      direction: 'outbound',
+      author: 'human',
+      body: 'Yo te atiendo',
+    })
     const conversation = await Conversation.findByOrFail('business_id', business.id)
     assert.equal(conversation.unreadCount, 0)
 
@@ -201,9 +229,15 @@ test.group('WhatsApp webhook ingest', (group) => {
     assert,
   }) => {
     const { business, instance } = await connectedBusiness(client, fake)
-    const data = FakeEvolution.textMessage({ id: 'X-1', from: '5215512345678@s.whatsapp.net', text: 'hola' })
+    const data = FakeEvolution.textMessage({
+      id: 'X-1',
+      from: '5215512345678@s.whatsapp.net',
+      text: 'hola',
+    })
 
-    const missing = await fake.deliver(instance.instanceName, 'messages.upsert', data, { headers: {} })
+    const missing = await fake.deliver(instance.instanceName, 'messages.upsert', data, {
+      headers: {},
+    })
     assert.equal(missing.status, 401)
 
     const wrong = await fake.deliver(instance.instanceName, 'messages.upsert', data, {
@@ -216,18 +250,26 @@ test.group('WhatsApp webhook ingest', (group) => {
     })
     assert.equal(unknown.status, 404)
 
-    const malformed = await fake.deliver(instance.instanceName, 'messages.upsert', { key: { id: 5 } })
+    const malformed = await fake.deliver(instance.instanceName, 'messages.upsert', {
+      key: { id: 5 },
+    })
     assert.equal(malformed.status, 400)
 
-    const rawGarbage = await fetch(`http://${process.env.HOST}:${process.env.PORT}/webhooks/whatsapp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '[1,2,3]',
-    })
+    const rawGarbage = await fetch(
+      `http://${process.env.HOST}:${process.env.PORT}/webhooks/whatsapp`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '[1,2,3]',
+      }
+    )
     assert.equal(rawGarbage.status, 400)
 
     assert.lengthOf(await messagesOf(business.id), 0)
-    const [{ count }] = await db.from('contacts').where('business_id', business.id).count('* as count')
+    const [{ count }] = await db
+      .from('contacts')
+      .where('business_id', business.id)
+      .count('* as count')
     assert.equal(Number(count), 0)
   })
 
@@ -249,7 +291,11 @@ test.group('WhatsApp webhook ingest', (group) => {
     const gatewayId = sent.body().gatewayMessageId
     assert.match(gatewayId, /^3EB0FAKE/)
     const [request] = fake.sent('/message/sendText')
-    assert.deepEqual(request.body, { number: '5215512345678@s.whatsapp.net', text: '¡Hola! Ya tenemos tu pedido.', linkPreview: false })
+    assert.deepEqual(request.body, {
+      number: '5215512345678@s.whatsapp.net',
+      text: '¡Hola! Ya tenemos tu pedido.',
+      linkPreview: false,
+    })
     assert.equal(request.apikey, instance.revealToken())
 
     // The gateway echoes our send as send.message: still one message.
@@ -279,7 +325,10 @@ test.group('WhatsApp webhook ingest', (group) => {
     assert.equal(conversation.botState(business).state, 'paused_until')
   })
 
-  test('the gateway failing twice (5xx) and then answering still sends once', async ({ client, assert }) => {
+  test('the gateway failing twice (5xx) and then answering still sends once', async ({
+    client,
+    assert,
+  }) => {
     const { business, token } = await connectedBusiness(client, fake)
     fake.failNext(500, 503)
 
@@ -332,14 +381,20 @@ test.group('WhatsApp webhook ingest', (group) => {
     assert,
   }) => {
     const { business, token, instance } = await connectedBusiness(client, fake)
-    await fake.deliver(instance.instanceName, 'connection.update', { state: 'close', statusReason: 401 })
+    await fake.deliver(instance.instanceName, 'connection.update', {
+      state: 'close',
+      statusReason: 401,
+    })
 
     const response = await client
       .post(`/wa/${business.id}/send`)
       .bearerToken(token)
       .json({ phone: '5215512345678', message: 'Hola' })
     response.assertStatus(409)
-    assert.equal(response.body().message, 'WhatsApp no está conectado. Conéctalo para poder enviar mensajes.')
+    assert.equal(
+      response.body().message,
+      'WhatsApp no está conectado. Conéctalo para poder enviar mensajes.'
+    )
     assert.lengthOf(fake.sent('/message/sendText'), 0)
   })
 })

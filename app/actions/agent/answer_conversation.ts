@@ -1,0 +1,436 @@
+import { inject } from '@adonisjs/core'
+import logger from '@adonisjs/core/services/logger'
+import i18nManager from '@adonisjs/i18n/services/main'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import AgentRun, { type RunSource } from '#models/agent_run'
+import Business from '#models/business'
+import Contact from '#models/contact'
+import Conversation from '#models/conversation'
+import Message from '#models/message'
+import type Product from '#models/product'
+import WhatsappInstance from '#models/whatsapp_instance'
+import BotControl from '#actions/conversations/bot_control'
+import SendWhatsappMessage from '#actions/whatsapp/send_whatsapp_message'
+import { AgentContext } from '#services/agent/agent_context'
+import { AgentTurn, splitReply, type TurnResult } from '#services/agent/agent_turn'
+import { AgentUsage } from '#services/agent/agent_usage'
+import { ModelKeyRejectedError, ModelUnavailableError } from '#services/agent/agent_errors'
+import { estimateCost } from '#services/agent/pricing'
+import { BusinessEvents } from '#services/business_events'
+import MediaStorage from '#services/media_storage'
+import { JobQueue } from '#services/queue/job_queue'
+import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
+import env from '#start/env'
+
+export type SkipReason =
+  | 'bot_disabled'
+  | 'bot_blocked'
+  | 'no_api_key'
+  | 'needs_human'
+  | 'conversation_paused'
+  | 'human_takeover'
+  | 'not_connected'
+  | 'budget_reached'
+
+export type AnswerOptions = {
+  source: RunSource
+  /**
+   * Generate and log the reply, send nothing (POST /agent/think dry_run).
+   */
+  dryRun?: boolean
+  /**
+   * Answer now, whatever the business's reply delay (the API).
+   */
+  ignoreDelay?: boolean
+}
+
+export type AnswerResult =
+  | { kind: 'nothing_to_answer' }
+  | { kind: 'rescheduled' }
+  | { kind: 'skipped'; reason: SkipReason; runId: string }
+  | { kind: 'discarded'; reason: string; runId: string; turn: TurnResult }
+  | { kind: 'failed'; reason: string; runId: string }
+  | { kind: 'replied'; runId: string; turn: TurnResult; sent: boolean }
+
+/**
+ * The agent answers a conversation: the customer's messages since its last
+ * turn, once the conversation has been quiet for the reply delay.
+ *
+ * Nothing is lost or doubled when a worker dies: the reply is stored (as
+ * pending bot messages of a "replying" run) before anything is sent, and a
+ * retried job sends what is pending instead of asking the model again.
+ * Right before storing, it checks again that no person wrote and the bot was
+ * not switched off while the model was thinking; if so the reply is
+ * discarded (and logged as such).
+ */
+@inject()
+export default class AnswerConversation {
+  constructor(
+    private turn: AgentTurn,
+    private context: AgentContext,
+    private sender: SendWhatsappMessage,
+    private botControl: BotControl,
+    private usage: AgentUsage,
+    private queue: JobQueue,
+    private events: BusinessEvents,
+    private storage: MediaStorage,
+    private gateway: WhatsAppGateway
+  ) {}
+
+  async handle(conversationId: string, options: AnswerOptions): Promise<AnswerResult> {
+    const conversation = await Conversation.find(conversationId)
+    if (!conversation) return { kind: 'nothing_to_answer' }
+    const business = await Business.findOrFail(conversation.businessId)
+
+    const interrupted = await AgentRun.query()
+      .where('conversation_id', conversation.id)
+      .where('outcome', 'replying')
+      .orderBy('created_at', 'desc')
+      .first()
+    if (interrupted) {
+      await this.#deliver(business, interrupted)
+    }
+
+    const triggers = await this.#pendingCustomerMessages(conversation)
+    if (triggers.length === 0) return { kind: 'nothing_to_answer' }
+    const last = triggers[triggers.length - 1]
+
+    if (!options.ignoreDelay) {
+      const quietAt = last.createdAt.plus({ seconds: business.replyDelaySeconds })
+      const waitMs = quietAt.diffNow().milliseconds
+      if (waitMs > 50) {
+        await this.queue.scheduleReply(conversation.id, waitMs / 1000)
+        return { kind: 'rescheduled' }
+      }
+    }
+
+    const skip = await this.#skipReason(business, conversation, options)
+    if (skip) {
+      const run = await this.#finishSkipped(business, conversation, triggers, skip, options)
+      return { kind: 'skipped', reason: skip, runId: run.id }
+    }
+
+    const run = await AgentRun.create({
+      businessId: business.id,
+      conversationId: conversation.id,
+      source: options.source,
+      triggerMessageIds: triggers.map((message) => message.id),
+      model: business.openaiModel,
+      outcome: 'running',
+      toolCalls: [],
+    })
+
+    let handedOff = false
+    const transcript = await this.context.history(business, conversation.id)
+    const messages = this.context.messages(await this.context.system(business), transcript)
+
+    let result: TurnResult
+    try {
+      result = await this.turn.run(business, messages, {
+        business,
+        sendProductImage:
+          options.dryRun || options.source === 'playground'
+            ? undefined
+            : (product, caption) =>
+                this.#sendProductImage(business, conversation, run, product, caption),
+        handoff: async (reason) => {
+          handedOff = true
+          await this.botControl.needHuman(conversation, reason)
+        },
+      })
+    } catch (error) {
+      return this.#failed(business, conversation, run, triggers, error)
+    }
+
+    await this.#recordTurn(business, run, result)
+
+    /**
+     * The last word before anything is stored or sent.
+     */
+    await conversation.refresh()
+    await business.refresh()
+    const discard = await this.#discardReason(business, conversation, run, last, handedOff, options)
+    if (discard) {
+      run.merge({ outcome: 'discarded', reason: discard, finishedAt: DateTime.now() })
+      await run.save()
+      logger.info(
+        { businessId: business.id, conversationId: conversation.id, runId: run.id, discard },
+        'agent reply discarded'
+      )
+      return { kind: 'discarded', reason: discard, runId: run.id, turn: result }
+    }
+
+    const parts = result.reply ? splitReply(result.reply) : []
+    await db.transaction(async (trx) => {
+      const sentAt = DateTime.now()
+      for (const [index, part] of parts.entries()) {
+        await Message.create(
+          {
+            businessId: business.id,
+            conversationId: conversation.id,
+            direction: 'outbound',
+            author: 'bot',
+            type: 'text',
+            body: part,
+            status: options.dryRun ? 'failed' : 'pending',
+            error: options.dryRun ? 'dry_run' : null,
+            agentRunId: run.id,
+            sentAt: sentAt.plus({ milliseconds: index }),
+          },
+          { client: trx }
+        )
+      }
+      conversation.useTransaction(trx)
+      conversation.agentCursorAt = last.createdAt
+      if (parts.length > 0) {
+        conversation.lastMessageAt = sentAt
+        conversation.lastMessagePreview = parts[parts.length - 1].replace(/\s+/g, ' ').slice(0, 200)
+        conversation.lastMessageDirection = 'outbound'
+      }
+      await conversation.save()
+      run.useTransaction(trx)
+      run.merge({
+        outcome: options.dryRun || parts.length === 0 ? 'replied' : 'replying',
+        reply: result.reply,
+      })
+      if (options.dryRun || parts.length === 0) run.finishedAt = DateTime.now()
+      await run.save()
+    })
+
+    if (options.dryRun || parts.length === 0) {
+      return { kind: 'replied', runId: run.id, turn: result, sent: false }
+    }
+    const sent = await this.#deliver(business, run)
+    return { kind: 'replied', runId: run.id, turn: result, sent }
+  }
+
+  async #pendingCustomerMessages(conversation: Conversation) {
+    const query = Message.query()
+      .where('conversation_id', conversation.id)
+      .where('direction', 'inbound')
+      .where('author', 'customer')
+      .orderBy('created_at')
+    if (conversation.agentCursorAt) {
+      query.where('created_at', '>', conversation.agentCursorAt.toJSDate())
+    }
+    return query
+  }
+
+  async #skipReason(
+    business: Business,
+    conversation: Conversation,
+    options: AnswerOptions
+  ): Promise<SkipReason | null> {
+    if (!business.botEnabled) return 'bot_disabled'
+    if (business.botBlockedReason === 'api_key_rejected') return 'bot_blocked'
+    if (!business.hasOpenaiKey) return 'no_api_key'
+    const state = conversation.botState(business).state
+    if (state === 'needs_human') return 'needs_human'
+    if (state === 'paused') return 'conversation_paused'
+    if (state === 'paused_until') return 'human_takeover'
+    if (!options.dryRun) {
+      const instance = await WhatsappInstance.findBy('business_id', business.id)
+      if (!instance || instance.status !== 'open') return 'not_connected'
+    }
+    if (await this.usage.budgetReached(business)) {
+      if (business.botBlockedReason !== 'budget_reached') {
+        await this.#block(business, 'budget_reached')
+      }
+      return 'budget_reached'
+    }
+    return null
+  }
+
+  async #discardReason(
+    business: Business,
+    conversation: Conversation,
+    run: AgentRun,
+    lastTrigger: Message,
+    handedOff: boolean,
+    options: AnswerOptions
+  ) {
+    if (!business.botEnabled) return 'bot_switched_off'
+    if (!conversation.botEnabled) return 'conversation_paused'
+    if (conversation.needsHuman && !handedOff) return 'needs_human'
+    if (conversation.isBotPaused()) return 'human_took_over'
+    const human = await Message.query()
+      .where('conversation_id', conversation.id)
+      .where('author', 'human')
+      .where('created_at', '>', run.createdAt.toJSDate())
+      .first()
+    if (human) return 'human_took_over'
+    if (options.source === 'whatsapp') {
+      const newer = await Message.query()
+        .where('conversation_id', conversation.id)
+        .where('author', 'customer')
+        .where('created_at', '>', lastTrigger.createdAt.toJSDate())
+        .first()
+      if (newer) return 'newer_customer_messages'
+    }
+    return null
+  }
+
+  async #recordTurn(business: Business, run: AgentRun, result: TurnResult) {
+    run.merge({
+      promptTokens: result.usage.promptTokens,
+      completionTokens: result.usage.completionTokens,
+      costUsd: estimateCost(
+        business.openaiModel,
+        result.usage.promptTokens,
+        result.usage.completionTokens
+      ),
+      latencyMs: result.latencyMs,
+      modelCalls: result.modelCalls,
+      toolCalls: result.toolCalls,
+    })
+    await run.save()
+    if (business.monthlyBudgetUsd !== null && (await this.usage.budgetReached(business))) {
+      await this.#block(business, 'budget_reached')
+    }
+  }
+
+  /**
+   * Sends the run's pending messages in order, after a "typing…".
+   */
+  async #deliver(business: Business, run: AgentRun): Promise<boolean> {
+    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const pending = await Message.query()
+      .where('agent_run_id', run.id)
+      .where('status', 'pending')
+      .whereNull('gateway_message_id')
+      .orderBy('sent_at')
+
+    let allSent = true
+    if (instance && instance.status === 'open' && pending.length > 0) {
+      const contact = await Contact.query()
+        .whereIn('id', (query) =>
+          query.from('conversations').select('contact_id').where('id', run.conversationId!)
+        )
+        .firstOrFail()
+      this.gateway.sendPresence(instance.credentials(), contact.waJid, 1200).catch(() => {})
+      for (const message of pending) {
+        const delivered = await this.sender.deliver(instance, message)
+        allSent &&= delivered.status !== 'failed'
+      }
+      void this.#markRead(instance, run, contact.waJid)
+    } else if (pending.length > 0) {
+      allSent = false
+      await Message.query()
+        .whereIn(
+          'id',
+          pending.map((message) => message.id)
+        )
+        .update({ status: 'failed', error: 'not_connected', updatedAt: new Date() })
+    }
+
+    run.merge({ outcome: 'replied', finishedAt: DateTime.now() })
+    await run.save()
+    return allSent
+  }
+
+  async #markRead(instance: WhatsappInstance, run: AgentRun, remoteJid: string) {
+    const ids = (run.triggerMessageIds ?? []) as string[]
+    const messages = await Message.query().whereIn('id', ids).whereNotNull('gateway_message_id')
+    if (messages.length === 0) return
+    await this.gateway
+      .markRead(
+        instance.credentials(),
+        messages.map((message) => ({ remoteJid, id: message.gatewayMessageId!, fromMe: false }))
+      )
+      .catch(() => {})
+  }
+
+  async #sendProductImage(
+    business: Business,
+    conversation: Conversation,
+    run: AgentRun,
+    product: Product,
+    caption: string | null
+  ) {
+    const signed = await this.storage.urlFor(product.imageKey)
+    if (!signed) return { sent: false }
+    /**
+     * The gateway downloads the photo itself: the fs disk's signed URLs are
+     * paths on this app.
+     */
+    const url = signed.startsWith('/')
+      ? `${env.get('APP_URL').replace(/\/+$/, '')}${signed}`
+      : signed
+    const extension = product.imageKey!.split('.').pop()
+    const mimetype =
+      extension === 'png' ? 'image/png' : extension === 'webp' ? 'image/webp' : 'image/jpeg'
+    const message = await this.sender.handle({
+      business,
+      conversation,
+      text: caption ?? '',
+      media: { kind: 'image', url, mimetype, fileName: `${product.id}.${extension}` },
+      author: 'bot',
+      agentRunId: run.id,
+    })
+    return { sent: message.status !== 'failed' }
+  }
+
+  async #finishSkipped(
+    business: Business,
+    conversation: Conversation,
+    triggers: Message[],
+    reason: SkipReason,
+    options: AnswerOptions
+  ) {
+    conversation.agentCursorAt = triggers[triggers.length - 1].createdAt
+    await conversation.save()
+    return AgentRun.create({
+      businessId: business.id,
+      conversationId: conversation.id,
+      source: options.source,
+      triggerMessageIds: triggers.map((message) => message.id),
+      model: business.openaiModel,
+      outcome: 'skipped',
+      reason,
+      toolCalls: [],
+      finishedAt: DateTime.now(),
+    })
+  }
+
+  /**
+   * Nothing technical ever reaches the customer: the conversation waits
+   * for a person, and the owner is told why.
+   */
+  async #failed(
+    business: Business,
+    conversation: Conversation,
+    run: AgentRun,
+    triggers: Message[],
+    error: unknown
+  ): Promise<AnswerResult> {
+    const rejected = error instanceof ModelKeyRejectedError
+    if (!rejected && !(error instanceof ModelUnavailableError)) {
+      logger.error({ err: error, runId: run.id }, 'agent turn crashed')
+    }
+    const reason = rejected ? 'api_key_rejected' : 'model_unavailable'
+    const i18n = i18nManager.locale(business.locale === 'en' ? 'en' : 'es')
+
+    conversation.agentCursorAt = triggers[triggers.length - 1].createdAt
+    await this.botControl.needHuman(
+      conversation,
+      i18n.t(rejected ? 'agent.handoff_key_rejected' : 'agent.handoff_model_down')
+    )
+    if (rejected) {
+      await this.#block(business, 'api_key_rejected')
+    }
+    run.merge({ outcome: 'failed', reason, finishedAt: DateTime.now() })
+    await run.save()
+    return { kind: 'failed', reason, runId: run.id }
+  }
+
+  async #block(business: Business, reason: 'api_key_rejected' | 'budget_reached') {
+    business.botBlockedReason = reason
+    business.botBlockedAt = DateTime.now()
+    await business.save()
+    this.events.broadcast(business.id, {
+      type: 'business.updated',
+      business: { botBlockedReason: reason },
+    })
+  }
+}

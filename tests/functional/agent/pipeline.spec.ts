@@ -1,0 +1,307 @@
+import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
+import AgentRun from '#models/agent_run'
+import Business from '#models/business'
+import Conversation from '#models/conversation'
+import Message from '#models/message'
+import { FakeEvolution } from '#tests/helpers/fake_evolution'
+import { connectedBusiness } from '#tests/helpers/whatsapp'
+import {
+  addProduct,
+  agentHarness,
+  eventually,
+  readyForAgent,
+  toolResults,
+} from '#tests/helpers/agent'
+
+const CUSTOMER = '5215512345678@s.whatsapp.net'
+
+test.group('Agent pipeline: webhook → think → reply', (group) => {
+  const harness = agentHarness()
+  group.setup(async () => {
+    await harness.setup()
+    return () => harness.teardown()
+  })
+  group.each.setup(() => harness.reset())
+
+  const { openai, gateway } = harness
+  let sequence = 0
+  const customerSays = (instanceName: string, text: string, id = `CUST-${++sequence}`) =>
+    gateway.deliver(
+      instanceName,
+      'messages.upsert',
+      FakeEvolution.textMessage({ id, from: CUSTOMER, text })
+    )
+  const botTexts = () =>
+    gateway.sent('/message/sendText').map((request) => request.body.text as string)
+
+  test('a customer’s question is answered once, from the real catalog', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway, 'Zapatería Rosa')
+    await readyForAgent(business)
+    await addProduct(business, { title: 'Tenis Rojo Runner', price: '899.00', stock: 3 })
+    await addProduct(business, { title: 'Bolsa de piel', price: '1299.50', stock: 1 })
+
+    openai.script(
+      { toolCalls: [{ name: 'search_products', arguments: { query: 'tenis rojos' } }] },
+      (request) => {
+        const [result] = toolResults(request)
+        const product = result.results[0]
+        return {
+          content: `¡Sí! Tenemos ${product.title} a ${product.price_text}. Quedan ${product.stock}.`,
+        }
+      }
+    )
+
+    const delivery = await customerSays(instance.instanceName, 'Hola, ¿tienen tenis rojos?')
+    assert.equal(delivery.status, 200)
+
+    await eventually(async () => botTexts().length > 0)
+    await sleep(300)
+    assert.deepEqual(botTexts(), ['¡Sí! Tenemos Tenis Rojo Runner a $899.00. Quedan 3.'])
+
+    const [first] = openai.chatRequests()
+    assert.equal(first.model, 'gpt-4.1-mini')
+    assert.deepEqual(
+      first.tools!.map((tool) => tool.function.name),
+      ['search_products', 'get_product', 'send_product_image', 'handoff_to_human']
+    )
+    const system = String(first.messages[0].content)
+    assert.include(system, 'Zapatería Rosa')
+    assert.include(system, 'Nunca inventes productos')
+    assert.notInclude(
+      system,
+      'Tenis Rojo Runner',
+      'the catalog is reached through tools, not pasted'
+    )
+    assert.equal(first.messages.at(-1)!.content, 'Hola, ¿tienen tenis rojos?')
+
+    const run = await AgentRun.findByOrFail('business_id', business.id)
+    assert.equal(run.outcome, 'replied')
+    assert.equal(run.modelCalls, 2)
+    assert.isAbove(run.promptTokens, 0)
+    assert.isAbove(Number(run.costUsd), 0)
+    assert.equal(run.toolCalls[0].name, 'search_products')
+
+    const replies = await Message.query().where('business_id', business.id).where('author', 'bot')
+    assert.lengthOf(replies, 1)
+    assert.equal(replies[0].status, 'sent')
+    assert.equal(replies[0].agentRunId, run.id)
+  })
+
+  test('a delivery the gateway repeats gets one reply', async ({ client, assert }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+
+    await Promise.all([
+      customerSays(instance.instanceName, 'Hola', 'SAME-ID'),
+      customerSays(instance.instanceName, 'Hola', 'SAME-ID'),
+      customerSays(instance.instanceName, 'Hola', 'SAME-ID'),
+    ])
+    await eventually(async () => botTexts().length > 0)
+    await sleep(800)
+
+    assert.lengthOf(botTexts(), 1)
+    assert.lengthOf(openai.chatRequests(), 1)
+  })
+
+  test('a burst of messages is answered once, after the conversation goes quiet', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business, 1)
+
+    await customerSays(instance.instanceName, 'Hola')
+    await sleep(300)
+    await customerSays(instance.instanceName, '¿tienen envío')
+    await sleep(300)
+    await customerSays(instance.instanceName, 'a Monterrey?')
+
+    await eventually(async () => botTexts().length > 0)
+    await sleep(1500)
+    assert.lengthOf(botTexts(), 1)
+    const requests = openai.chatRequests()
+    assert.lengthOf(requests, 1)
+    const userTexts = requests[0].messages.filter((m) => m.role === 'user').map((m) => m.content)
+    assert.deepEqual(userTexts, ['Hola', '¿tienen envío', 'a Monterrey?'])
+  })
+
+  test('after a person replies from Atiende, the bot stays quiet', async ({ client, assert }) => {
+    const { business, instance, token } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+
+    await client
+      .post(`/wa/${business.id}/send`)
+      .bearerToken(token)
+      .json({ phone: '5215512345678', message: 'Te atiendo yo' })
+    await customerSays(instance.instanceName, 'Gracias, ¿y el precio?')
+
+    const run = await eventually(() => AgentRun.findBy('business_id', business.id))
+    assert.equal(run.outcome, 'skipped')
+    assert.equal(run.reason, 'human_takeover')
+    assert.deepEqual(botTexts(), ['Te atiendo yo'])
+    assert.lengthOf(openai.chatRequests(), 0)
+  })
+
+  test('after the owner writes from the phone, the bot stays quiet until handed back', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+
+    await gateway.deliver(
+      instance.instanceName,
+      'messages.upsert',
+      FakeEvolution.textMessage({
+        id: 'PHONE-1',
+        from: CUSTOMER,
+        text: 'Hola, soy Rosa',
+        fromMe: true,
+      })
+    )
+    await customerSays(instance.instanceName, '¡Hola Rosa!')
+    await eventually(() => AgentRun.findBy('business_id', business.id))
+    assert.lengthOf(openai.chatRequests(), 0)
+
+    const conversation = await Conversation.findByOrFail('business_id', business.id)
+    const { default: BotControl } = await import('#actions/conversations/bot_control')
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const botControl = await app.container.make(BotControl)
+    await botControl.handBack(conversation)
+
+    await customerSays(instance.instanceName, '¿Siguen ahí?')
+    await eventually(async () => botTexts().length > 0)
+    assert.lengthOf(openai.chatRequests(), 1)
+  })
+
+  test('a person taking over while the model thinks discards the reply', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    openai.script({ content: 'Respuesta tardía', delayMs: 700 })
+
+    await customerSays(instance.instanceName, 'Hola')
+    await eventually(async () => openai.chatRequests().length > 0)
+    await gateway.deliver(
+      instance.instanceName,
+      'messages.upsert',
+      FakeEvolution.textMessage({
+        id: 'PHONE-2',
+        from: CUSTOMER,
+        text: 'Yo te atiendo',
+        fromMe: true,
+      })
+    )
+
+    const run = await eventually(async () => {
+      const found = await AgentRun.findBy('business_id', business.id)
+      return found && found.outcome !== 'running' ? found : null
+    })
+    assert.equal(run.outcome, 'discarded')
+    assert.equal(run.reason, 'human_took_over')
+    await sleep(200)
+    assert.deepEqual(botTexts(), [])
+  })
+
+  test('with the bot off, nothing is asked of the model', async ({ client, assert }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    business.botEnabled = false
+    await business.save()
+
+    await customerSays(instance.instanceName, 'Hola')
+    await sleep(1200)
+    assert.lengthOf(openai.chatRequests(), 0)
+    assert.deepEqual(botTexts(), [])
+  })
+
+  test('a rejected key flags the business and hands the conversation to a person, silently', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    openai.acceptedKeys.clear()
+
+    await customerSays(instance.instanceName, 'Hola')
+    const run = await eventually(async () => {
+      const found = await AgentRun.findBy('business_id', business.id)
+      return found && found.outcome !== 'running' ? found : null
+    })
+    assert.equal(run.outcome, 'failed')
+    assert.equal(run.reason, 'api_key_rejected')
+    assert.lengthOf(openai.chatRequests(), 1, 'a rejected key is not retried')
+
+    await business.refresh()
+    assert.equal(business.botBlockedReason, 'api_key_rejected')
+    const conversation = await Conversation.findByOrFail('business_id', business.id)
+    assert.isTrue(conversation.needsHuman)
+    assert.deepEqual(botTexts(), [], 'nothing technical reaches the customer')
+  })
+
+  test('429s are retried and the customer still gets one reply', async ({ client, assert }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    openai.script({ status: 429 }, { status: 429 }, { content: 'Ya quedó' })
+
+    await customerSays(instance.instanceName, 'Hola')
+    await eventually(async () => botTexts().length > 0)
+    assert.deepEqual(botTexts(), ['Ya quedó'])
+    assert.lengthOf(openai.chatRequests(), 3)
+  })
+
+  test('a provider that keeps failing or timing out ends in "needs a human", bounded', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    openai.script({ status: 500 }, { status: 503 }, { delayMs: 1500, content: 'tarde' })
+
+    await customerSays(instance.instanceName, 'Hola')
+    const run = await eventually(async () => {
+      const found = await AgentRun.findBy('business_id', business.id)
+      return found && found.outcome !== 'running' ? found : null
+    }, 20_000)
+    assert.equal(run.outcome, 'failed')
+    assert.equal(run.reason, 'model_unavailable')
+    assert.lengthOf(openai.chatRequests(), 5, 'one call and four retries')
+    const conversation = await Conversation.findByOrFail('business_id', business.id)
+    assert.isTrue(conversation.needsHuman)
+    assert.deepEqual(botTexts(), [])
+  })
+
+  test('reaching the monthly budget stops the bot and tells the owner', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    business.monthlyBudgetUsd = '0.01'
+    await business.save()
+    await AgentRun.create({
+      businessId: business.id,
+      source: 'whatsapp',
+      model: 'gpt-4.1-mini',
+      outcome: 'replied',
+      costUsd: '0.010000',
+      toolCalls: [],
+      triggerMessageIds: [],
+    })
+
+    await customerSays(instance.instanceName, 'Hola')
+    const run = await eventually(() =>
+      AgentRun.query().where('business_id', business.id).where('outcome', 'skipped').first()
+    )
+    assert.equal(run.reason, 'budget_reached')
+    assert.lengthOf(openai.chatRequests(), 0)
+    const reloaded = await Business.findOrFail(business.id)
+    assert.equal(reloaded.botBlockedReason, 'budget_reached')
+  })
+})
