@@ -161,7 +161,11 @@ export default class AnswerConversation {
       return { kind: 'discarded', reason: discard, runId: run.id, turn: result }
     }
 
-    const parts = result.reply ? splitReply(result.reply) : []
+    /**
+     * A dry run logs the reply on the run only: nothing that looks like a
+     * message to the customer.
+     */
+    const parts = result.reply && !options.dryRun ? splitReply(result.reply) : []
     await db.transaction(async (trx) => {
       const sentAt = DateTime.now()
       for (const [index, part] of parts.entries()) {
@@ -173,8 +177,7 @@ export default class AnswerConversation {
             author: 'bot',
             type: 'text',
             body: part,
-            status: options.dryRun ? 'failed' : 'pending',
-            error: options.dryRun ? 'dry_run' : null,
+            status: 'pending',
             agentRunId: run.id,
             sentAt: sentAt.plus({ milliseconds: index }),
           },
@@ -198,7 +201,7 @@ export default class AnswerConversation {
       await run.save()
     })
 
-    if (options.dryRun || parts.length === 0) {
+    if (parts.length === 0) {
       return { kind: 'replied', runId: run.id, turn: result, sent: false }
     }
     const sent = await this.#deliver(business, run)

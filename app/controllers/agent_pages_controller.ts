@@ -1,0 +1,211 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import AgentRun from '#models/agent_run'
+import BusinessPolicy from '#policies/business_policy'
+import UserError from '#exceptions/user_error'
+import { AgentContext } from '#services/agent/agent_context'
+import { AgentTurn, splitReply } from '#services/agent/agent_turn'
+import { AgentUsage } from '#services/agent/agent_usage'
+import { ModelKeyRejectedError, ModelUnavailableError } from '#services/agent/agent_errors'
+import { estimateCost } from '#services/agent/pricing'
+import MediaStorage from '#services/media_storage'
+import { botSettingsValidator, playgroundValidator } from '#validators/agent'
+
+/**
+ * The owner's side of the agent: trying it (playground), what it costs
+ * (usage), and its timing and budget settings.
+ */
+export default class AgentPagesController {
+  async playground({ inertia, business }: HttpContext) {
+    return inertia.render('agent/playground', {
+      businessName: business.name,
+      hasOpenaiKey: business.hasOpenaiKey,
+      model: business.openaiModel,
+      currency: business.currency,
+    })
+  }
+
+  /**
+   * One turn with the real prompt, policies, catalog and key; nothing is
+   * sent to WhatsApp. Photos the agent would send are shown instead.
+   */
+  @inject()
+  async playgroundTurn(
+    { request, business }: HttpContext,
+    turn: AgentTurn,
+    context: AgentContext,
+    storage: MediaStorage
+  ) {
+    const { messages } = await request.validateUsing(playgroundValidator)
+    if (!business.hasOpenaiKey) {
+      throw new UserError('agent_ui.errors.no_key', { status: 409 })
+    }
+
+    const system = await context.system(business)
+    const images: {
+      productId: string
+      title: string
+      url: string | null
+      caption: string | null
+    }[] = []
+    const run = await AgentRun.create({
+      businessId: business.id,
+      conversationId: null,
+      source: 'playground',
+      model: business.openaiModel,
+      outcome: 'running',
+      toolCalls: [],
+      triggerMessageIds: [],
+    })
+
+    try {
+      const result = await turn.run(business, context.messages(system, messages), {
+        business,
+        sendProductImage: async (product, caption) => {
+          images.push({
+            productId: product.id,
+            title: product.title,
+            url: await storage.urlFor(product.imageKey),
+            caption,
+          })
+          return { sent: true }
+        },
+        handoff: async () => {},
+      })
+      const costUsd = estimateCost(
+        business.openaiModel,
+        result.usage.promptTokens,
+        result.usage.completionTokens
+      )
+      run.merge({
+        outcome: 'replied',
+        reply: result.reply,
+        promptTokens: result.usage.promptTokens,
+        completionTokens: result.usage.completionTokens,
+        costUsd,
+        latencyMs: result.latencyMs,
+        modelCalls: result.modelCalls,
+        toolCalls: result.toolCalls,
+        finishedAt: DateTime.now(),
+      })
+      await run.save()
+      return {
+        parts: result.reply ? splitReply(result.reply) : [],
+        toolCalls: result.toolCalls,
+        usage: result.usage,
+        costUsd,
+        latencyMs: result.latencyMs,
+        images,
+      }
+    } catch (error) {
+      const rejected = error instanceof ModelKeyRejectedError
+      run.merge({
+        outcome: 'failed',
+        reason: rejected ? 'api_key_rejected' : 'model_unavailable',
+        finishedAt: DateTime.now(),
+      })
+      await run.save()
+      if (rejected) throw new UserError('agent_ui.errors.key_rejected', { status: 422 })
+      if (error instanceof ModelUnavailableError)
+        throw new UserError('agent_ui.errors.model_unavailable', { status: 503 })
+      throw error
+    }
+  }
+
+  @inject()
+  async usage({ inertia, business }: HttpContext, usage: AgentUsage) {
+    const zone = business.timezone
+    const since = DateTime.now().setZone(zone).startOf('day').minus({ days: 29 })
+
+    const days = await db
+      .from('agent_runs')
+      .where('business_id', business.id)
+      .where('created_at', '>=', since.toJSDate())
+      .select(
+        db.raw(`to_char(created_at AT TIME ZONE ?, 'YYYY-MM-DD') AS day`, [zone]),
+        db.raw('SUM(prompt_tokens)::int AS prompt_tokens'),
+        db.raw('SUM(completion_tokens)::int AS completion_tokens'),
+        db.raw('SUM(cost_usd)::text AS cost_usd'),
+        db.raw(`COUNT(*) FILTER (WHERE outcome = 'replied')::int AS replies`)
+      )
+      .groupByRaw('1')
+      .orderByRaw('1 DESC')
+
+    const monthStart = DateTime.now().setZone(zone).startOf('month')
+    const conversations = await db
+      .from('agent_runs')
+      .join('conversations', 'conversations.id', 'agent_runs.conversation_id')
+      .join('contacts', 'contacts.id', 'conversations.contact_id')
+      .where('agent_runs.business_id', business.id)
+      .where('agent_runs.created_at', '>=', monthStart.toJSDate())
+      .select(
+        'conversations.id',
+        db.raw(
+          'COALESCE(contacts.name, contacts.push_name, contacts.phone, contacts.wa_jid) AS contact'
+        ),
+        db.raw('COUNT(*)::int AS runs'),
+        db.raw('SUM(prompt_tokens + completion_tokens)::int AS tokens'),
+        db.raw('SUM(cost_usd)::text AS cost_usd')
+      )
+      .groupBy(
+        'conversations.id',
+        'contacts.name',
+        'contacts.push_name',
+        'contacts.phone',
+        'contacts.wa_jid'
+      )
+      .orderByRaw('SUM(cost_usd) DESC')
+      .limit(20)
+
+    const runs = await AgentRun.query()
+      .where('business_id', business.id)
+      .orderBy('created_at', 'desc')
+      .limit(30)
+
+    return inertia.render('agent/usage', {
+      spentThisMonth: await usage.spentThisMonth(business),
+      settings: {
+        replyDelaySeconds: business.replyDelaySeconds,
+        takeoverMinutes: business.takeoverMinutes,
+        monthlyBudgetUsd: business.monthlyBudgetUsd,
+      },
+      botBlockedReason: business.botBlockedReason,
+      days,
+      conversations,
+      runs: runs.map((run) => ({
+        id: run.id,
+        source: run.source,
+        outcome: run.outcome,
+        reason: run.reason,
+        model: run.model,
+        promptTokens: run.promptTokens,
+        completionTokens: run.completionTokens,
+        costUsd: run.costUsd,
+        latencyMs: run.latencyMs,
+        tools: (run.toolCalls ?? []).map((call) => call.name),
+        createdAt: run.createdAt.toISO()!,
+      })),
+    })
+  }
+
+  @inject()
+  async updateSettings(
+    { request, response, business, bouncer, session, i18n }: HttpContext,
+    usage: AgentUsage
+  ) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
+    const payload = await request.validateUsing(botSettingsValidator)
+    business.replyDelaySeconds = payload.replyDelaySeconds
+    business.takeoverMinutes = payload.takeoverMinutes
+    business.monthlyBudgetUsd = payload.monthlyBudgetUsd ?? null
+    if (business.botBlockedReason === 'budget_reached' && !(await usage.budgetReached(business))) {
+      business.botBlockedReason = null
+      business.botBlockedAt = null
+    }
+    await business.save()
+    session.flash('success', i18n.t('agent_ui.settings.saved'))
+    return response.redirect().back()
+  }
+}
