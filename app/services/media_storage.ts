@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
@@ -10,6 +10,34 @@ import UserError from '#exceptions/user_error'
  * Largest image accepted, uploaded or fetched from a URL.
  */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+/**
+ * WhatsApp's own limit for media is 16 MB (documents 100 MB; larger ones
+ * are kept as a placeholder without the file).
+ */
+export const MAX_MESSAGE_MEDIA_BYTES = 20 * 1024 * 1024
+
+const MESSAGE_MEDIA_TYPES: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
+  'video/3gpp': '3gp',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'audio/aac': 'aac',
+  'audio/amr': 'amr',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'text/csv': 'csv',
+  'application/msword': 'doc',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.ms-excel': 'xls',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/zip': 'zip',
+}
 
 /**
  * How long a signed URL handed to a browser stays valid.
@@ -104,6 +132,28 @@ export default class MediaStorage {
   /**
    * A URL a browser can load for a while, or null without a file.
    */
+  /**
+   * Media a customer sent on WhatsApp (photos, voice notes, videos,
+   * documents). The key derives from the gateway's message id, so a
+   * repeated delivery writes the same file. Only known, harmless file types
+   * keep their extension; anything else is stored as an opaque download.
+   */
+  async storeMessageMedia(
+    bytes: Uint8Array,
+    target: { businessId: string; gatewayMessageId: string; mimetype: string | null }
+  ) {
+    if (bytes.byteLength > MAX_MESSAGE_MEDIA_BYTES) {
+      return null
+    }
+    const declared = (target.mimetype ?? '').split(';')[0].trim().toLowerCase()
+    const extension = MESSAGE_MEDIA_TYPES[declared] ?? 'bin'
+    const contentType = extension === 'bin' ? 'application/octet-stream' : declared
+    const id = createHash('sha256').update(target.gatewayMessageId).digest('hex').slice(0, 32)
+    const key = `businesses/${target.businessId}/messages/${id}.${extension}`
+    await this.disk.put(key, bytes, { contentType })
+    return { key, contentType }
+  }
+
   async urlFor(key: string | null | undefined) {
     if (!key) {
       return null

@@ -19,6 +19,7 @@ import type { GatewayEvent, MessageContent } from '#services/whatsapp/whatsapp_g
 import { findOrCreateConversation } from '#actions/whatsapp/conversations'
 import BotControl from '#actions/conversations/bot_control'
 import Business from '#models/business'
+import MediaStorage from '#services/media_storage'
 
 type MessageEvent = Extract<GatewayEvent, { kind: 'message' | 'sent' }>
 
@@ -35,7 +36,8 @@ type MessageEvent = Extract<GatewayEvent, { kind: 'message' | 'sent' }>
 export default class IngestGatewayEvents {
   constructor(
     private events: BusinessEvents,
-    private botControl: BotControl
+    private botControl: BotControl,
+    private storage: MediaStorage
   ) {}
 
   async handle(instance: WhatsappInstance, gatewayEvents: GatewayEvent[]) {
@@ -70,6 +72,12 @@ export default class IngestGatewayEvents {
      */
     const author: MessageAuthor = fromBusiness ? 'human' : 'customer'
 
+    /**
+     * Media bytes go to storage before the transaction (no I/O while it is
+     * open); a repeated delivery overwrites the same file.
+     */
+    const media = await this.#storeMedia(instance, event)
+
     const stored = await db.transaction(async (trx) => {
       if (event.kind === 'sent') {
         const known = await this.#advanceStatus(trx, instance.businessId, event.id, 'sent')
@@ -87,8 +95,8 @@ export default class IngestGatewayEvents {
       const columns = messageColumns(event.content)
       const inserted = await trx.rawQuery(
         `INSERT INTO messages (business_id, conversation_id, direction, author, type, body,
-           media_mime, media_name, meta, gateway_message_id, status, sent_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
+           media_mime, media_name, media_key, meta, gateway_message_id, status, sent_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
          ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
          DO NOTHING
          RETURNING id`,
@@ -99,8 +107,9 @@ export default class IngestGatewayEvents {
           author,
           columns.type,
           columns.body,
-          columns.mediaMime,
+          media?.contentType ?? columns.mediaMime,
           columns.mediaName,
+          media?.key ?? null,
           columns.meta ? JSON.stringify(columns.meta) : null,
           event.id,
           fromBusiness ? 'sent' : 'received',
@@ -155,6 +164,27 @@ export default class IngestGatewayEvents {
       direction,
       author,
     })
+  }
+
+  async #storeMedia(instance: WhatsappInstance, event: MessageEvent) {
+    const content = event.content
+    if (!('base64' in content) || !content.base64) return null
+    const known = await Message.query()
+      .where('business_id', instance.businessId)
+      .where('gateway_message_id', event.id)
+      .select('id')
+      .first()
+    if (known) return null
+    try {
+      return await this.storage.storeMessageMedia(Buffer.from(content.base64, 'base64'), {
+        businessId: instance.businessId,
+        gatewayMessageId: event.id,
+        mimetype: content.mimetype,
+      })
+    } catch (error) {
+      logger.error({ err: error, instance: instance.instanceName }, 'could not store message media')
+      return null
+    }
   }
 
   async #status(instance: WhatsappInstance, gatewayMessageId: string, status: MessageStatus) {

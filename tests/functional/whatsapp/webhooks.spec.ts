@@ -105,6 +105,17 @@ test.group('WhatsApp webhook ingest', (group) => {
       body: '¿Lo tienen en rojo?',
       mediaMime: 'image/jpeg',
     })
+
+    // The bytes are kept in storage, under the business, and match.
+    assert.match(
+      message.mediaKey!,
+      new RegExp(`^businesses/${business.id}/messages/[0-9a-f]{32}\\.jpg$`)
+    )
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const { default: MediaStorage } = await import('#services/media_storage')
+    const storage = await app.container.make(MediaStorage)
+    const bytes = await storage.read(message.mediaKey!)
+    assert.equal(Buffer.from(bytes).toString('base64'), PIXEL_JPEG)
   })
 
   test('unknown message kinds are kept as unsupported with a placeholder', async ({
