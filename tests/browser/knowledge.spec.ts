@@ -56,6 +56,23 @@ test.group('Knowledge in the browser', () => {
     )
     assert.equal(versions[2].content, original.content)
     assert.equal(versions[2].authorId, user.id)
+
+    /**
+     * Unsaved changes: leaving asks first, and staying keeps the text.
+     */
+    await editor.fill('Un borrador que todavía no se guarda en ninguna versión.')
+    let asked = ''
+    page.once('dialog', (dialog) => {
+      asked = dialog.message()
+      void dialog.dismiss()
+    })
+    await page.getByRole('link', { name: 'Editar políticas' }).click()
+    assert.equal(asked, 'Tienes cambios sin guardar en el prompt. ¿Salir sin guardar?')
+    await page.assertTextContains('h1', 'Prompt del asistente')
+    assert.equal(
+      await editor.inputValue(),
+      'Un borrador que todavía no se guarda en ninguna versión.'
+    )
   })
 
   test('set opening hours with a lunch break on a phone and read them back', async ({

@@ -119,7 +119,8 @@ test.group('Knowledge web pages', (group) => {
   }) => {
     const { user } = await createOwnerWithBusiness()
     const before = await inertiaVisit(client, '/dashboard', { user })
-    const promptStep = (body: { props: { steps: { key: string }[] } }) =>
+    type Step = { key: string; done: boolean; href: string | null }
+    const promptStep = (body: { props: { steps: Step[] } }) =>
       body.props.steps.find((step) => step.key === 'prompt')
     assert.deepEqual(promptStep(before.body()), {
       key: 'prompt',
