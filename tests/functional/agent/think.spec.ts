@@ -144,7 +144,7 @@ test.group('POST /agent/think and the playground', (group) => {
       body: JSON.stringify({ messages: [{ role: 'customer', text: 'Hola' }] }),
     })
     assert.equal(response.status, 200)
-    const body = await response.json()
+    const body = (await response.json()) as { parts: string[]; usage: { promptTokens: number } }
     assert.deepEqual(body.parts, ['¡Claro! ¿Qué buscas?'])
     assert.isAbove(body.usage.promptTokens, 0)
     assert.include(String(openai.chatRequests()[0].messages[0].content), 'Tienda Playground')
