@@ -15,6 +15,11 @@ import {
 } from '#validators/agent_prompt'
 
 /**
+ * Versions are PostgreSQL integers.
+ */
+const MAX_VERSION = 2_147_483_647
+
+/**
  * The prompt editor: the current master prompt, its versions (one of them
  * open to read or compare, `?version=N`) and restore.
  */
@@ -23,14 +28,15 @@ export default class PromptController {
     const history = await loadPromptHistory(business)
 
     const versionNumber = Number(request.qs().version)
-    const selected = Number.isSafeInteger(versionNumber)
-      ? await business
-          .related('agentPrompts')
-          .query()
-          .where('version', versionNumber)
-          .preload('author')
-          .first()
-      : null
+    const selected =
+      Number.isInteger(versionNumber) && versionNumber >= 1 && versionNumber <= MAX_VERSION
+        ? await business
+            .related('agentPrompts')
+            .query()
+            .where('version', versionNumber)
+            .preload('author')
+            .first()
+        : null
 
     return inertia.render('knowledge/prompt', {
       business: BusinessTransformer.transform(business),

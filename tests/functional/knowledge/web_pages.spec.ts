@@ -109,8 +109,11 @@ test.group('Knowledge web pages', (group) => {
       source: 'default',
     })
 
-    const missing = await inertiaVisit(client, '/knowledge/prompt?version=99', { user })
-    assert.isNull(missing.body().props.selectedVersion)
+    for (const version of ['99', '0', '1.5', 'abc', '2147483648']) {
+      const missing = await inertiaVisit(client, `/knowledge/prompt?version=${version}`, { user })
+      missing.assertStatus(200)
+      assert.isNull(missing.body().props.selectedVersion, version)
+    }
   })
 
   test('saving and restoring from the page add versions; the dashboard step is done', async ({
