@@ -68,7 +68,11 @@ export default class SavePolicy {
   async #apply(policy: Policy, changes: PolicyChanges, trx: TransactionClientContract) {
     policy.useTransaction(trx)
     const { faqs, allowedHours, ...texts } = changes
-    policy.merge(texts)
+    for (const [field, value] of Object.entries(texts)) {
+      if (value !== undefined) {
+        policy.merge({ [field]: value === '' ? null : value })
+      }
+    }
     if (allowedHours !== undefined) {
       policy.allowedHours = allowedHours === null ? null : normalizeHours(allowedHours)
     }

@@ -89,7 +89,7 @@ test.group('API policies', (group) => {
     assert.equal(read.body().id, first.body().id)
   })
 
-  test('PUT changes only what it is sent; null clears; FAQs are replaced in order', async ({
+  test('PUT changes only what it is sent; null or blank clears; FAQs are replaced in order', async ({
     client,
     assert,
   }) => {
@@ -114,6 +114,7 @@ test.group('API policies', (group) => {
       .put(`/policies/${id}`)
       .bearerToken(token)
       .json({
+        shippingPolicy: '   ',
         refundPolicy: null,
         brandVoice: 'Formal, de usted.',
         faqs: [
@@ -124,7 +125,7 @@ test.group('API policies', (group) => {
     updated.assertStatus(200)
     assert.containSubset(updated.body(), {
       id,
-      shippingPolicy: 'Envíos gratis',
+      shippingPolicy: null,
       refundPolicy: null,
       brandVoice: 'Formal, de usted.',
       allowedHoursText: SHOP_HOURS_TEXT,
