@@ -6,8 +6,8 @@ export type DiffLine = { kind: 'same' | 'removed' | 'added'; text: string }
  * has is "added". Prompts are a few hundred lines at most.
  */
 export function lineDiff(before: string, after: string): DiffLine[] {
-  const a = before.split('\n')
-  const b = after.split('\n')
+  const a = before === '' ? [] : before.split('\n')
+  const b = after === '' ? [] : after.split('\n')
 
   let start = 0
   while (start < a.length && start < b.length && a[start] === b[start]) start++
