@@ -3,6 +3,7 @@ import logger from '@adonisjs/core/services/logger'
 import i18nManager from '@adonisjs/i18n/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AgentRun, { type RunSource } from '#models/agent_run'
 import Business from '#models/business'
 import Contact from '#models/contact'
@@ -150,7 +151,14 @@ export default class AnswerConversation {
      */
     await conversation.refresh()
     await business.refresh()
-    const discard = await this.#discardReason(business, conversation, run, last, handedOff, options)
+    const discard = await this.#discardReason(
+      business,
+      conversation,
+      run,
+      triggers.map((message) => message.id),
+      handedOff,
+      options
+    )
     if (discard) {
       run.merge({ outcome: 'discarded', reason: discard, finishedAt: DateTime.now() })
       await run.save()
@@ -184,8 +192,8 @@ export default class AnswerConversation {
           { client: trx }
         )
       }
+      await this.#markHandled(triggers, trx)
       conversation.useTransaction(trx)
-      conversation.agentCursorAt = last.createdAt
       if (parts.length > 0) {
         conversation.lastMessageAt = sentAt
         conversation.lastMessagePreview = parts[parts.length - 1].replace(/\s+/g, ' ').slice(0, 200)
@@ -208,16 +216,29 @@ export default class AnswerConversation {
     return { kind: 'replied', runId: run.id, turn: result, sent }
   }
 
+  /**
+   * The customer's messages the agent has not taken into account yet.
+   */
   async #pendingCustomerMessages(conversation: Conversation) {
-    const query = Message.query()
+    return Message.query()
       .where('conversation_id', conversation.id)
-      .where('direction', 'inbound')
       .where('author', 'customer')
+      .whereNull('agent_handled_at')
       .orderBy('created_at')
-    if (conversation.agentCursorAt) {
-      query.where('created_at', '>', conversation.agentCursorAt.toJSDate())
-    }
-    return query
+      .orderBy('id')
+  }
+
+  /**
+   * Marks the turn's trigger messages as taken into account.
+   */
+  async #markHandled(triggers: Message[], trx?: TransactionClientContract) {
+    const query = trx ? Message.query({ client: trx }) : Message.query()
+    await query
+      .whereIn(
+        'id',
+        triggers.map((message) => message.id)
+      )
+      .update({ agentHandledAt: new Date() })
   }
 
   async #skipReason(
@@ -249,7 +270,7 @@ export default class AnswerConversation {
     business: Business,
     conversation: Conversation,
     run: AgentRun,
-    lastTrigger: Message,
+    triggerIds: string[],
     handedOff: boolean,
     options: AnswerOptions
   ) {
@@ -267,7 +288,8 @@ export default class AnswerConversation {
       const newer = await Message.query()
         .where('conversation_id', conversation.id)
         .where('author', 'customer')
-        .where('created_at', '>', lastTrigger.createdAt.toJSDate())
+        .whereNull('agent_handled_at')
+        .whereNotIn('id', triggerIds)
         .first()
       if (newer) return 'newer_customer_messages'
     }
@@ -381,8 +403,7 @@ export default class AnswerConversation {
     reason: SkipReason,
     options: AnswerOptions
   ) {
-    conversation.agentCursorAt = triggers[triggers.length - 1].createdAt
-    await conversation.save()
+    await this.#markHandled(triggers)
     return AgentRun.create({
       businessId: business.id,
       conversationId: conversation.id,
@@ -414,7 +435,7 @@ export default class AnswerConversation {
     const reason = rejected ? 'api_key_rejected' : 'model_unavailable'
     const i18n = i18nManager.locale(business.locale === 'en' ? 'en' : 'es')
 
-    conversation.agentCursorAt = triggers[triggers.length - 1].createdAt
+    await this.#markHandled(triggers)
     await this.botControl.needHuman(
       conversation,
       i18n.t(rejected ? 'agent.handoff_key_rejected' : 'agent.handoff_model_down')
