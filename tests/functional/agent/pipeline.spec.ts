@@ -4,7 +4,7 @@ import AgentRun from '#models/agent_run'
 import Business from '#models/business'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
+import { FakeEvolution, PIXEL_JPEG } from '#tests/helpers/fake_evolution'
 import { connectedBusiness } from '#tests/helpers/whatsapp'
 import {
   addProduct,
@@ -303,5 +303,65 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
     assert.lengthOf(openai.chatRequests(), 0)
     const reloaded = await Business.findOrFail(business.id)
     assert.equal(reloaded.botBlockedReason, 'budget_reached')
+  })
+
+  test('the agent sends a product photo through the gateway, logged as the bot', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    const product = await addProduct(business, { title: 'Tenis Azul', price: '799.00', stock: 2 })
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const { default: MediaStorage } = await import('#services/media_storage')
+    const storage = await app.container.make(MediaStorage)
+    product.imageKey = await storage.storeImage(Buffer.from(PIXEL_JPEG, 'base64'), {
+      businessId: business.id,
+      folder: 'products',
+    })
+    await product.save()
+
+    openai.script(
+      {
+        toolCalls: [
+          {
+            name: 'send_product_image',
+            arguments: { product_id: product.id, caption: 'Tenis Azul' },
+          },
+        ],
+      },
+      (request) => ({
+        content: toolResults(request)[0].sent ? 'Te mandé la foto 📸' : 'No pude mandar la foto',
+      })
+    )
+
+    await customerSays(instance.instanceName, '¿Me mandas foto de los tenis azules?')
+    await eventually(async () => botTexts().length > 0)
+
+    const [media] = gateway.sent('/message/sendMedia')
+    assert.containSubset(media.body, {
+      number: CUSTOMER,
+      mediatype: 'image',
+      mimetype: 'image/jpeg',
+      caption: 'Tenis Azul',
+    })
+    assert.match(media.body.media, /^https?:\/\/.+\/uploads\/businesses\//)
+    const photo = await fetch(
+      media.body.media.replace(
+        /^https?:\/\/[^/]+/,
+        `http://${process.env.HOST}:${process.env.PORT}`
+      )
+    )
+    assert.equal(photo.status, 200)
+    assert.deepEqual(botTexts(), ['Te mandé la foto 📸'])
+
+    const logged = await Message.query()
+      .where('business_id', business.id)
+      .where('author', 'bot')
+      .orderBy('created_at')
+    assert.deepEqual(
+      logged.map((message) => message.type),
+      ['image', 'text']
+    )
   })
 })
