@@ -8,16 +8,7 @@ import { BaseModel, column } from '@adonisjs/lucid/orm'
 import { DateTime } from 'luxon'
 
 export class AgentPromptSchema extends BaseModel {
-  static $columns = [
-    'authorId',
-    'businessId',
-    'content',
-    'createdAt',
-    'id',
-    'restoredFromVersion',
-    'source',
-    'version',
-  ] as const
+  static $columns = ['authorId', 'businessId', 'content', 'createdAt', 'id', 'restoredFromVersion', 'source', 'version'] as const
   $columns = AgentPromptSchema.$columns
   @column()
   declare authorId: string | null
@@ -37,19 +28,49 @@ export class AgentPromptSchema extends BaseModel {
   declare version: number
 }
 
+export class AgentRunSchema extends BaseModel {
+  static $columns = ['businessId', 'completionTokens', 'conversationId', 'costUsd', 'createdAt', 'finishedAt', 'id', 'latencyMs', 'model', 'modelCalls', 'outcome', 'promptTokens', 'reason', 'reply', 'source', 'toolCalls', 'triggerMessageIds', 'updatedAt'] as const
+  $columns = AgentRunSchema.$columns
+  @column()
+  declare businessId: string
+  @column()
+  declare completionTokens: number
+  @column()
+  declare conversationId: string | null
+  @column()
+  declare costUsd: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column.dateTime()
+  declare finishedAt: DateTime | null
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare latencyMs: number | null
+  @column()
+  declare model: string
+  @column()
+  declare modelCalls: number
+  @column()
+  declare outcome: string
+  @column()
+  declare promptTokens: number
+  @column()
+  declare reason: string | null
+  @column()
+  declare reply: string | null
+  @column()
+  declare source: string
+  @column()
+  declare toolCalls: any
+  @column()
+  declare triggerMessageIds: any
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class AuthAccessTokenSchema extends BaseModel {
-  static $columns = [
-    'abilities',
-    'createdAt',
-    'expiresAt',
-    'hash',
-    'id',
-    'lastUsedAt',
-    'name',
-    'tokenableId',
-    'type',
-    'updatedAt',
-  ] as const
+  static $columns = ['abilities', 'createdAt', 'expiresAt', 'hash', 'id', 'lastUsedAt', 'name', 'tokenableId', 'type', 'updatedAt'] as const
   $columns = AuthAccessTokenSchema.$columns
   @column()
   declare abilities: string
@@ -91,25 +112,12 @@ export class BusinessMemberSchema extends BaseModel {
 }
 
 export class BusinessSchema extends BaseModel {
-  static $columns = [
-    'botEnabled',
-    'createdAt',
-    'currency',
-    'description',
-    'id',
-    'industry',
-    'locale',
-    'logoKey',
-    'name',
-    'openaiApiKey',
-    'openaiBaseUrl',
-    'openaiKeySuffix',
-    'openaiKeyVerifiedAt',
-    'openaiModel',
-    'timezone',
-    'updatedAt',
-  ] as const
+  static $columns = ['botBlockedAt', 'botBlockedReason', 'botEnabled', 'createdAt', 'currency', 'description', 'id', 'industry', 'locale', 'logoKey', 'monthlyBudgetUsd', 'name', 'openaiApiKey', 'openaiBaseUrl', 'openaiKeySuffix', 'openaiKeyVerifiedAt', 'openaiModel', 'replyDelaySeconds', 'takeoverMinutes', 'timezone', 'updatedAt'] as const
   $columns = BusinessSchema.$columns
+  @column.dateTime()
+  declare botBlockedAt: DateTime | null
+  @column()
+  declare botBlockedReason: string | null
   @column()
   declare botEnabled: boolean
   @column.dateTime({ autoCreate: true })
@@ -127,6 +135,8 @@ export class BusinessSchema extends BaseModel {
   @column()
   declare logoKey: string | null
   @column()
+  declare monthlyBudgetUsd: string | null
+  @column()
   declare name: string
   @column()
   declare openaiApiKey: string | null
@@ -139,21 +149,77 @@ export class BusinessSchema extends BaseModel {
   @column()
   declare openaiModel: string
   @column()
+  declare replyDelaySeconds: number
+  @column()
+  declare takeoverMinutes: number
+  @column()
   declare timezone: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 }
 
+export class ContactSchema extends BaseModel {
+  static $columns = ['businessId', 'createdAt', 'firstSeenAt', 'id', 'lid', 'name', 'notes', 'phone', 'pushName', 'updatedAt', 'waJid'] as const
+  $columns = ContactSchema.$columns
+  @column()
+  declare businessId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column.dateTime()
+  declare firstSeenAt: DateTime
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare lid: string | null
+  @column()
+  declare name: string | null
+  @column()
+  declare notes: string | null
+  @column()
+  declare phone: string | null
+  @column()
+  declare pushName: string | null
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare waJid: string
+}
+
+export class ConversationSchema extends BaseModel {
+  static $columns = ['botEnabled', 'botPausedUntil', 'businessId', 'contactId', 'createdAt', 'handoffReason', 'id', 'lastMessageAt', 'lastMessageDirection', 'lastMessagePreview', 'needsHuman', 'status', 'unreadCount', 'updatedAt'] as const
+  $columns = ConversationSchema.$columns
+  @column()
+  declare botEnabled: boolean
+  @column.dateTime()
+  declare botPausedUntil: DateTime | null
+  @column()
+  declare businessId: string
+  @column()
+  declare contactId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare handoffReason: string | null
+  @column({ isPrimary: true })
+  declare id: string
+  @column.dateTime()
+  declare lastMessageAt: DateTime | null
+  @column()
+  declare lastMessageDirection: string | null
+  @column()
+  declare lastMessagePreview: string | null
+  @column()
+  declare needsHuman: boolean
+  @column()
+  declare status: string
+  @column()
+  declare unreadCount: number
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class FaqSchema extends BaseModel {
-  static $columns = [
-    'answer',
-    'businessId',
-    'createdAt',
-    'id',
-    'position',
-    'question',
-    'updatedAt',
-  ] as const
+  static $columns = ['answer', 'businessId', 'createdAt', 'id', 'position', 'question', 'updatedAt'] as const
   $columns = FaqSchema.$columns
   @column()
   declare answer: string
@@ -171,17 +237,53 @@ export class FaqSchema extends BaseModel {
   declare updatedAt: DateTime
 }
 
+export class MessageSchema extends BaseModel {
+  static $columns = ['agentHandledAt', 'agentRunId', 'author', 'body', 'businessId', 'conversationId', 'createdAt', 'direction', 'error', 'gatewayMessageId', 'id', 'mediaKey', 'mediaMime', 'mediaName', 'meta', 'sentAt', 'sentByUserId', 'status', 'type', 'updatedAt'] as const
+  $columns = MessageSchema.$columns
+  @column.dateTime()
+  declare agentHandledAt: DateTime | null
+  @column()
+  declare agentRunId: string | null
+  @column()
+  declare author: string
+  @column()
+  declare body: string | null
+  @column()
+  declare businessId: string
+  @column()
+  declare conversationId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare direction: string
+  @column()
+  declare error: string | null
+  @column()
+  declare gatewayMessageId: string | null
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare mediaKey: string | null
+  @column()
+  declare mediaMime: string | null
+  @column()
+  declare mediaName: string | null
+  @column()
+  declare meta: any | null
+  @column.dateTime()
+  declare sentAt: DateTime
+  @column()
+  declare sentByUserId: string | null
+  @column()
+  declare status: string
+  @column()
+  declare type: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class PolicySchema extends BaseModel {
-  static $columns = [
-    'allowedHours',
-    'brandVoice',
-    'businessId',
-    'createdAt',
-    'id',
-    'refundPolicy',
-    'shippingPolicy',
-    'updatedAt',
-  ] as const
+  static $columns = ['allowedHours', 'brandVoice', 'businessId', 'createdAt', 'id', 'refundPolicy', 'shippingPolicy', 'updatedAt'] as const
   $columns = PolicySchema.$columns
   @column()
   declare allowedHours: any | null
@@ -202,19 +304,7 @@ export class PolicySchema extends BaseModel {
 }
 
 export class ProductSchema extends BaseModel {
-  static $columns = [
-    'active',
-    'businessId',
-    'createdAt',
-    'description',
-    'id',
-    'imageKey',
-    'price',
-    'sku',
-    'stock',
-    'title',
-    'updatedAt',
-  ] as const
+  static $columns = ['active', 'businessId', 'createdAt', 'description', 'id', 'imageKey', 'price', 'sku', 'stock', 'title', 'updatedAt'] as const
   $columns = ProductSchema.$columns
   @column()
   declare active: boolean
@@ -252,15 +342,7 @@ export class RateLimitSchema extends BaseModel {
 }
 
 export class UserSchema extends BaseModel {
-  static $columns = [
-    'createdAt',
-    'email',
-    'fullName',
-    'id',
-    'locale',
-    'password',
-    'updatedAt',
-  ] as const
+  static $columns = ['createdAt', 'email', 'fullName', 'id', 'locale', 'password', 'updatedAt'] as const
   $columns = UserSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
@@ -276,4 +358,39 @@ export class UserSchema extends BaseModel {
   declare password: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+}
+
+export class WhatsappInstanceSchema extends BaseModel {
+  static $columns = ['businessId', 'createdAt', 'driver', 'id', 'instanceName', 'lastConnectionAt', 'lastError', 'phone', 'profileName', 'qrCode', 'qrUpdatedAt', 'status', 'token', 'updatedAt', 'webhookSecret'] as const
+  $columns = WhatsappInstanceSchema.$columns
+  @column()
+  declare businessId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare driver: string
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare instanceName: string
+  @column.dateTime()
+  declare lastConnectionAt: DateTime | null
+  @column()
+  declare lastError: string | null
+  @column()
+  declare phone: string | null
+  @column()
+  declare profileName: string | null
+  @column()
+  declare qrCode: string | null
+  @column.dateTime()
+  declare qrUpdatedAt: DateTime | null
+  @column()
+  declare status: string
+  @column()
+  declare token: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare webhookSecret: string
 }
