@@ -23,6 +23,19 @@ export const MESSAGES_PER_PAGE = 50
 export const MIN_MESSAGE_SEARCH_LENGTH = 3
 
 /**
+ * Message search: how many matching messages the first look reads, and
+ * how many different conversations among them make a text "spread".
+ */
+const SEARCH_PROBE = 2000
+const SEARCH_SPREAD = 100
+
+/**
+ * How many conversations a search that checks them one by one looks at
+ * per page.
+ */
+const SEARCH_STRETCH = 400
+
+/**
  * The unaccented, lower-cased text the trigram indexes hold (see the
  * inbox indexes migration). A query must use the same expression for the
  * index to serve it.
@@ -51,35 +64,82 @@ export default class InboxQueries {
   /**
    * One page of conversations, newest activity first, with their contacts
    * (one more query for the whole page). `nextCursor` is null on the last
-   * page.
+   * page. A search for a common text may answer fewer rows than the limit
+   * with a `nextCursor`: it looked at a bounded stretch of the list, and
+   * the next page goes on from there.
    */
   async conversations(business: Business, options: ConversationListOptions = {}) {
     const limit = Math.min(Math.max(options.limit ?? CONVERSATIONS_PER_PAGE, 1), 100)
-    const query = Conversation.query()
+    const listed = () => {
+      const query = Conversation.query()
+        .where('conversations.business_id', business.id)
+        .whereNotNull('conversations.last_message_at')
+        .orderBy('conversations.last_message_at', 'desc')
+        .orderBy('conversations.id', 'desc')
+      this.#view(query, options.filter ?? 'all')
+      if (options.status && options.status !== 'all') {
+        query.where('conversations.status', options.status)
+      }
+      if (options.cursor) {
+        query.whereRaw(
+          '(conversations.last_message_at, conversations.id) < (?::timestamptz, ?::uuid)',
+          [options.cursor.at, options.cursor.id]
+        )
+      }
+      return query
+    }
+
+    const query = listed()
       .select('conversations.*')
       .select(db.raw(`${cursorTimestampSql('conversations.last_message_at')} AS cursor_at`))
-      .where('conversations.business_id', business.id)
-      .whereNotNull('conversations.last_message_at')
       .preload('contact')
-      .orderBy('conversations.last_message_at', 'desc')
-      .orderBy('conversations.id', 'desc')
       .limit(limit + 1)
 
-    this.#view(query, options.filter ?? 'all')
-    if (options.status && options.status !== 'all') {
-      query.where('conversations.status', options.status)
-    }
+    let stretchEnd: KeysetCursor | null = null
     if (options.q) {
-      this.#search(query, business.id, options.q)
-    }
-    if (options.cursor) {
-      query.whereRaw(
-        '(conversations.last_message_at, conversations.id) < (?::timestamptz, ?::uuid)',
-        [options.cursor.at, options.cursor.id]
-      )
+      const search = await this.#search(business.id, options.q)
+      query.whereRaw(search.sql, search.bindings)
+      if (search.walks) {
+        stretchEnd = await this.#stretchEnd(listed())
+        if (stretchEnd) {
+          query.whereRaw(
+            '(conversations.last_message_at, conversations.id) >= (?::timestamptz, ?::uuid)',
+            [stretchEnd.at, stretchEnd.id]
+          )
+        }
+      }
     }
 
-    return this.#page(await query, limit)
+    const page = this.#page(await query, limit)
+    if (!page.nextCursor && stretchEnd) {
+      page.nextCursor = encodeCursor(stretchEnd)
+    }
+    return page
+  }
+
+  /**
+   * The last of the next SEARCH_STRETCH conversations of the list (null
+   * when fewer are left): a search that checks conversations one by one
+   * stops there.
+   */
+  async #stretchEnd(listed: ConversationQuery): Promise<KeysetCursor | null> {
+    const stretch = listed
+      .select('conversations.id', 'conversations.last_message_at')
+      .limit(SEARCH_STRETCH)
+      .as('stretch')
+    const [last] = await db
+      .from(stretch)
+      .select(
+        'id',
+        db.raw(`${cursorTimestampSql('last_message_at')} AS cursor_at`),
+        db.raw('count(*) OVER () AS total')
+      )
+      .orderBy('last_message_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(1)
+    return last && Number(last.total) === SEARCH_STRETCH
+      ? { at: last.cursor_at, id: last.id }
+      : null
   }
 
   /**
@@ -210,33 +270,88 @@ export default class InboxQueries {
    * that looks like a phone number matches the digits, whatever the
    * spacing ("+52 55 1234" finds 525512345678).
    */
-  #search(query: ConversationQuery, businessId: string, q: string) {
+  async #search(businessId: string, q: string) {
     const term = q.trim()
     const pattern = `%${escapeLike(term)}%`
     const digits = term.replace(/\D/g, '')
     const looksLikePhone = /^[\d\s+().-]+$/.test(term) && digits.length >= 3
-    const searchMessages = foldForSearch(term).length >= MIN_MESSAGE_SEARCH_LENGTH
 
-    query.where((matches) => {
-      matches.whereIn('conversations.contact_id', (contacts) =>
-        contacts
-          .from('contacts')
-          .select('contacts.id')
-          .where('contacts.business_id', businessId)
-          .whereRaw(`${CONTACT_SEARCH_SQL} LIKE lower(atiende_unaccent(?))`, [
-            looksLikePhone ? `%${digits}%` : pattern,
-          ])
+    const contactMatch = `${CONTACT_SEARCH_SQL} LIKE lower(atiende_unaccent(?))`
+    const contactPattern = looksLikePhone ? `%${digits}%` : pattern
+    const contacts = await this.#matches(
+      `SELECT contacts.id AS id FROM contacts WHERE contacts.business_id = ? AND ${contactMatch}`,
+      [businessId, contactPattern]
+    )
+
+    const bodyMatch = `${BODY_SEARCH_SQL} LIKE lower(atiende_unaccent(?))`
+    const messages =
+      foldForSearch(term).length >= MIN_MESSAGE_SEARCH_LENGTH
+        ? await this.#matches(
+            `SELECT messages.conversation_id AS id FROM messages
+             WHERE messages.business_id = ? AND ${bodyMatch}`,
+            [businessId, pattern]
+          )
+        : []
+
+    const clauses: string[] = []
+    const bindings: string[] = []
+    /**
+     * The walks repeat the match without the indexed expression (`|| ''`),
+     * so that each conversation is checked on its own rows: matched with
+     * the trigram index, PostgreSQL would rebuild the whole bitmap for
+     * every conversation of the walk.
+     */
+    if (contacts === 'walk') {
+      clauses.push(
+        `(SELECT 1 FROM contacts WHERE contacts.id = conversations.contact_id
+          AND (${CONTACT_SEARCH_SQL} || '') LIKE lower(atiende_unaccent(?))) IS NOT NULL`
       )
-      if (searchMessages) {
-        matches.orWhereIn('conversations.id', (messages) =>
-          messages
-            .from('messages')
-            .select('messages.conversation_id')
-            .where('messages.business_id', businessId)
-            .whereRaw(`${BODY_SEARCH_SQL} LIKE lower(atiende_unaccent(?))`, [pattern])
-        )
-      }
-    })
+      bindings.push(contactPattern)
+    } else if (contacts.length > 0) {
+      clauses.push('conversations.contact_id = ANY(?::uuid[])')
+      bindings.push(`{${contacts.join(',')}}`)
+    }
+    if (messages === 'walk') {
+      clauses.push(
+        `(SELECT 1 FROM messages WHERE messages.conversation_id = conversations.id
+          AND (${BODY_SEARCH_SQL} || '') LIKE lower(atiende_unaccent(?)) LIMIT 1) IS NOT NULL`
+      )
+      bindings.push(pattern)
+    } else if (messages.length > 0) {
+      clauses.push('conversations.id = ANY(?::uuid[])')
+      bindings.push(`{${messages.join(',')}}`)
+    }
+    return {
+      sql: clauses.length > 0 ? `(${clauses.join(' OR ')})` : 'false',
+      bindings,
+      walks: contacts === 'walk' || messages === 'walk',
+    }
+  }
+
+  /**
+   * The ids a search matches (contacts, or the conversations of matching
+   * messages), from a first look at the trigram index that stops after
+   * SEARCH_PROBE rows:
+   * - a rare text: that look found every match, so the ids are known;
+   * - a common text spread over many conversations ("envío"): 'walk' —
+   *   go down the list in order checking each conversation (one index
+   *   lookup each), which stops as soon as the page is full, and it fills
+   *   fast because most conversations match;
+   * - a common text in a few conversations: every match, from the index.
+   * The work is bounded by the page, not by the million messages a busy
+   * business has.
+   */
+  async #matches(sql: string, bindings: string[]): Promise<string[] | 'walk'> {
+    const probe = await db.rawQuery(`${sql} LIMIT ${SEARCH_PROBE}`, bindings)
+    const ids = new Set<string>(probe.rows.map((row: { id: string }) => row.id))
+    if (probe.rows.length < SEARCH_PROBE) {
+      return [...ids]
+    }
+    if (ids.size >= SEARCH_SPREAD) {
+      return 'walk'
+    }
+    const all = await db.rawQuery(`SELECT DISTINCT id FROM (${sql}) AS matches`, bindings)
+    return all.rows.map((row: { id: string }) => row.id)
   }
 
   /**

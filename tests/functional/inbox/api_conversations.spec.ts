@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import type { ApiClient, ApiResponse } from '@japa/api-client'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
 import Conversation from '#models/conversation'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 import { createConversation } from '#tests/helpers/inbox'
@@ -309,6 +310,96 @@ test.group('API conversations list', (group) => {
     assert.deepEqual(
       unread.rows.map((row) => row.contact.displayName),
       ['Cliente tenis 1', 'Cliente tenis 3', 'Cliente tenis 5']
+    )
+  })
+
+  /**
+   * Many customers at once, written with SQL: `count` conversations, one
+   * minute apart (the first is the newest), each with the messages
+   * `bodies(index)` gives it.
+   */
+  async function bulkConversations(
+    businessId: string,
+    count: number,
+    bodies: (index: number) => string[]
+  ) {
+    const { rows } = await db.rawQuery(
+      `WITH contacts_made AS (
+         INSERT INTO contacts (business_id, wa_jid, phone, push_name, first_seen_at, created_at, updated_at)
+         SELECT ?, '5215' || lpad(i::text, 9, '0') || '@s.whatsapp.net', '5215' || lpad(i::text, 9, '0'),
+                'Cliente ' || i, now(), now(), now()
+         FROM generate_series(1, ?::int) AS i
+         RETURNING id, push_name
+       )
+       INSERT INTO conversations (business_id, contact_id, status, last_message_at, created_at, updated_at)
+       SELECT ?, id, 'open', now() - (substr(push_name, 9)::int * interval '1 minute'), now(), now()
+       FROM contacts_made
+       RETURNING id, last_message_at`,
+      [businessId, count, businessId]
+    )
+    const ordered = rows.sort(
+      (a: { last_message_at: Date }, b: { last_message_at: Date }) =>
+        b.last_message_at.getTime() - a.last_message_at.getTime()
+    )
+    const values: string[] = []
+    const bindings: string[] = []
+    ordered.forEach((row: { id: string }, index: number) => {
+      for (const body of bodies(index)) {
+        values.push(
+          `(?, ?, 'inbound', 'customer', 'text', ?, 'received', now() - interval '1 day', now(), now())`
+        )
+        bindings.push(businessId, row.id, body)
+      }
+    })
+    for (let start = 0; start < values.length; start += 1000) {
+      await db.rawQuery(
+        `INSERT INTO messages (business_id, conversation_id, direction, author, type, body, status, sent_at, created_at, updated_at)
+         VALUES ${values.slice(start, start + 1000).join(', ')}`,
+        bindings.slice(start * 3, (start + 1000) * 3)
+      )
+    }
+    return ordered.map((row: { id: string }) => row.id) as string[]
+  }
+
+  test('a common text spread over many conversations pages through all of them', async ({
+    client,
+    assert,
+  }) => {
+    const { user, business } = await createOwnerWithBusiness()
+    const token = await tokenFor(user)
+    // 600 conversations; two of every three talk about shipping, six times.
+    const ids = await bulkConversations(business.id, 600, (index) =>
+      index % 3 === 2
+        ? ['Hola', '¿Qué precio tiene?']
+        : Array.from({ length: 6 }, (_, n) => `¿Hacen ENVÍO a Puebla? (${n})`)
+    )
+    const expected = ids.filter((_, index) => index % 3 !== 2)
+
+    const { pages, rows } = await allPages(client, token, { business_id: business.id, q: 'envio' })
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      expected
+    )
+    assert.isAbove(pages.length, 1)
+    assert.isTrue(pages.every((page) => page.length <= 30))
+  })
+
+  test('a common text inside a few conversations finds each of them once', async ({
+    client,
+    assert,
+  }) => {
+    const { user, business } = await createOwnerWithBusiness()
+    const token = await tokenFor(user)
+    const ids = await bulkConversations(business.id, 12, (index) => {
+      if (index === 4) return Array.from({ length: 2100 }, (_, n) => `cotización ${n}`)
+      if (index % 4 === 0) return ['Mándeme la COTIZACION por favor']
+      return ['Gracias']
+    })
+
+    const { rows } = await allPages(client, token, { business_id: business.id, q: 'cotizacion' })
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      [ids[0], ids[4], ids[8]]
     )
   })
 
