@@ -131,7 +131,12 @@ export default class extends BaseSchema {
       table.string('gateway_message_id', 128).nullable()
       table.string('status', 20).notNullable()
       table.string('error', 500).nullable()
-      table.uuid('sent_by_user_id').nullable().references('id').inTable('users').onDelete('SET NULL')
+      table
+        .uuid('sent_by_user_id')
+        .nullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('SET NULL')
       table.timestamp('sent_at', { useTz: true }).notNullable()
       table.timestamp('created_at', { useTz: true }).notNullable()
       table.timestamp('updated_at', { useTz: true }).notNullable()

@@ -34,7 +34,12 @@ export default class extends BaseSchema {
       table.dropColumn('bot_enabled')
     })
     this.schema.alterTable('businesses', (table) => {
-      table.dropColumns('reply_delay_seconds', 'takeover_minutes', 'bot_blocked_reason', 'bot_blocked_at')
+      table.dropColumns(
+        'reply_delay_seconds',
+        'takeover_minutes',
+        'bot_blocked_reason',
+        'bot_blocked_at'
+      )
     })
   }
 }

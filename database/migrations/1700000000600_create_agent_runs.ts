@@ -48,7 +48,12 @@ export default class extends BaseSchema {
     })
 
     this.schema.alterTable('messages', (table) => {
-      table.uuid('agent_run_id').nullable().references('id').inTable('agent_runs').onDelete('SET NULL')
+      table
+        .uuid('agent_run_id')
+        .nullable()
+        .references('id')
+        .inTable('agent_runs')
+        .onDelete('SET NULL')
       table.index(['agent_run_id'])
     })
 
