@@ -364,4 +364,56 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
       ['image', 'text']
     )
   })
+
+  test('a reply stored before a crash is sent by the retried job, without asking the model again', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    business.botEnabled = false
+    await business.save()
+    await customerSays(instance.instanceName, 'Hola, ¿abren hoy?')
+    const conversation = await eventually(() => Conversation.findBy('business_id', business.id))
+
+    // The state a worker leaves when it dies between storing and sending.
+    const customer = await Message.query().where('conversation_id', conversation.id).firstOrFail()
+    customer.agentHandledAt = customer.createdAt
+    await customer.save()
+    const run = await AgentRun.create({
+      businessId: business.id,
+      conversationId: conversation.id,
+      source: 'whatsapp',
+      model: 'gpt-4.1-mini',
+      outcome: 'replying',
+      reply: 'Sí, abrimos de 10 a 19 h.',
+      toolCalls: [],
+      triggerMessageIds: [customer.id],
+    })
+    await Message.create({
+      businessId: business.id,
+      conversationId: conversation.id,
+      direction: 'outbound',
+      author: 'bot',
+      type: 'text',
+      body: 'Sí, abrimos de 10 a 19 h.',
+      status: 'pending',
+      agentRunId: run.id,
+      sentAt: customer.sentAt,
+    })
+    business.botEnabled = true
+    await business.save()
+
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const { JobQueue } = await import('#services/queue/job_queue')
+    const queue = await app.container.make(JobQueue)
+    await queue.scheduleReply(conversation.id, 0)
+
+    await eventually(async () => botTexts().length > 0)
+    await sleep(300)
+    assert.deepEqual(botTexts(), ['Sí, abrimos de 10 a 19 h.'])
+    assert.lengthOf(openai.chatRequests(), 0)
+    await run.refresh()
+    assert.equal(run.outcome, 'replied')
+  })
 })
