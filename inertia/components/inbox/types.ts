@@ -1,0 +1,105 @@
+/**
+ * The inbox's data as pages receive it (app/transformers/conversation_
+ * transformer.ts, contact_transformer.ts, message_transformer.ts).
+ */
+export type BotStateName = 'on' | 'paused_until' | 'paused' | 'needs_human' | 'off_business'
+
+export type ContactData = {
+  id: string
+  name: string | null
+  pushName: string | null
+  phone: string | null
+  displayName: string
+  firstSeenAt: string
+}
+
+export type ContactDetails = ContactData & { notes: string | null; conversationCount: number }
+
+export type ConversationData = {
+  id: string
+  status: 'open' | 'resolved'
+  unreadCount: number
+  lastMessagePreview: string | null
+  lastMessageDirection: 'inbound' | 'outbound' | null
+  lastMessageAt: string | null
+  botEnabled: boolean
+  botPausedUntil: string | null
+  needsHuman: boolean
+  handoffReason: string | null
+  bot: { state: BotStateName; until: string | null }
+  contact: ContactData
+  createdAt: string
+}
+
+export type MessageType =
+  | 'text'
+  | 'image'
+  | 'audio'
+  | 'video'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contact'
+  | 'reaction'
+  | 'unsupported'
+
+export type MessageData = {
+  id: string
+  conversationId: string
+  direction: 'inbound' | 'outbound'
+  author: 'customer' | 'bot' | 'human'
+  type: MessageType
+  body: string | null
+  mediaMime: string | null
+  mediaName: string | null
+  status: 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
+  error: string | null
+  gatewayMessageId: string | null
+  hasMedia: boolean
+  meta: Record<string, unknown> | null
+  sentAt: string
+}
+
+export type InboxFilter = 'all' | 'needs_human' | 'bot_paused' | 'unread' | 'resolved'
+
+export type InboxSummary = {
+  unreadConversations: number
+  unreadMessages: number
+  needsHuman: number
+}
+
+export type Page<T> = { data: T[]; meta: { nextCursor: string | null } }
+
+export type SelectedConversation = {
+  conversation: ConversationData
+  contact: ContactDetails
+  messages: Page<MessageData>
+}
+
+export type InboxBusiness = {
+  id: string
+  name: string
+  botEnabled: boolean
+  botBlockedReason: string | null
+  takeoverMinutes: number
+  canManage: boolean
+}
+
+/**
+ * What the bot does in a conversation now. The same rule as
+ * Conversation.botState() on the server, evaluated here too so a pause
+ * ends on screen when its time comes and the business switch shows at once.
+ */
+export function botStateOf(
+  conversation: Pick<ConversationData, 'needsHuman' | 'botEnabled' | 'botPausedUntil'>,
+  businessBotEnabled: boolean,
+  now: number
+): { state: BotStateName; until: string | null } {
+  if (!businessBotEnabled) return { state: 'off_business', until: null }
+  if (conversation.needsHuman) return { state: 'needs_human', until: null }
+  if (!conversation.botEnabled) return { state: 'paused', until: null }
+  if (conversation.botPausedUntil && Date.parse(conversation.botPausedUntil) > now) {
+    return { state: 'paused_until', until: conversation.botPausedUntil }
+  }
+  return { state: 'on', until: null }
+}
