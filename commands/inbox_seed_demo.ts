@@ -93,9 +93,8 @@ export default class InboxSeedDemo extends BaseCommand {
        * merged in one pass at the end, instead of one index update per
        * message.
        */
-      await trx.rawQuery(`SET LOCAL gin_pending_list_limit = '2GB'`)
+      await trx.rawQuery(`SET LOCAL gin_pending_list_limit = '1GB'`)
       await trx.rawQuery(`SET LOCAL work_mem = '256MB'`)
-      await step('contacts', () => trx.rawQuery(CONTACTS_SQL, bindings))
       await step('conversations', () => trx.rawQuery(CONVERSATIONS_SQL, bindings))
       await step('messages', () => trx.rawQuery(MESSAGES_SQL, bindings))
       await step('search index', () =>
@@ -308,34 +307,32 @@ function sqlArray(values: string[]) {
 /**
  * One customer per conversation: a WhatsApp name for most, a name the
  * owner typed for some, and a phone number from a block no real seed uses.
- */
-const CONTACTS_SQL = `
-  INSERT INTO contacts (business_id, wa_jid, phone, push_name, name, first_seen_at, created_at, updated_at)
-  SELECT :business,
-         phone || '@s.whatsapp.net',
-         phone,
-         CASE WHEN i % 9 = 0 THEN NULL
-              ELSE (${sqlArray(FIRST_NAMES)})[1 + (i * 7) % ${FIRST_NAMES.length}]
-                   || CASE WHEN i % 3 = 0 THEN ' ' || (${sqlArray(LAST_NAMES)})[1 + (i * 13) % ${LAST_NAMES.length}] ELSE '' END
-         END,
-         CASE WHEN i % 5 = 0
-              THEN (${sqlArray(FIRST_NAMES)})[1 + (i * 11) % ${FIRST_NAMES.length}] || ' '
-                   || (${sqlArray(LAST_NAMES)})[1 + (i * 17) % ${LAST_NAMES.length}]
-         END,
-         first_seen, first_seen, first_seen
-  FROM (
-    SELECT i,
-           '52' || (1990000000 + :offset::int + i)::text AS phone,
-           now() - interval '400 days' + (i::float / :conversations::int) * interval '180 days' AS first_seen
-    FROM generate_series(1, :conversations::int) AS i
-  ) AS seeds
-`
-
-/**
- * One conversation per new customer. Most are resolved; the open ones
- * carry the work: unread messages, a few handoffs, bots paused.
+ * Most conversations are resolved; the open ones carry the work: unread
+ * messages, a few handoffs, bots paused.
  */
 const CONVERSATIONS_SQL = `
+  WITH made AS (
+    INSERT INTO contacts (business_id, wa_jid, phone, push_name, name, first_seen_at, created_at, updated_at)
+    SELECT :business,
+           phone || '@s.whatsapp.net',
+           phone,
+           CASE WHEN i % 9 = 0 THEN NULL
+                ELSE (${sqlArray(FIRST_NAMES)})[1 + (i * 7) % ${FIRST_NAMES.length}]
+                     || CASE WHEN i % 3 = 0 THEN ' ' || (${sqlArray(LAST_NAMES)})[1 + (i * 13) % ${LAST_NAMES.length}] ELSE '' END
+           END,
+           CASE WHEN i % 5 = 0
+                THEN (${sqlArray(FIRST_NAMES)})[1 + (i * 11) % ${FIRST_NAMES.length}] || ' '
+                     || (${sqlArray(LAST_NAMES)})[1 + (i * 17) % ${LAST_NAMES.length}]
+           END,
+           first_seen, first_seen, first_seen
+    FROM (
+      SELECT i,
+             '521' || (9900000000 + :offset::int + i)::text AS phone,
+             now() - interval '400 days' + (i::float / :conversations::int) * interval '180 days' AS first_seen
+      FROM generate_series(1, :conversations::int) AS i
+    ) AS seeds
+    RETURNING id, first_seen_at
+  )
   INSERT INTO conversations (business_id, contact_id, status, unread_count, needs_human,
     handoff_reason, bot_enabled, bot_paused_until, created_at, updated_at)
   SELECT :business, id,
@@ -348,13 +345,7 @@ const CONVERSATIONS_SQL = `
          CASE WHEN r >= 0.015 AND r < 0.03 THEN now() + interval '45 minutes'
               WHEN r >= 0.03 AND r < 0.1 THEN now() - interval '3 days' END,
          first_seen_at, now()
-  FROM (
-    SELECT id, first_seen_at, random() AS r
-    FROM contacts
-    WHERE business_id = :business
-    ORDER BY first_seen_at DESC
-    LIMIT :conversations::int
-  ) AS fresh
+  FROM (SELECT id, first_seen_at, random() AS r FROM made) AS fresh
 `
 
 /**
