@@ -95,6 +95,7 @@ export default class InboxSeedDemo extends BaseCommand {
        */
       await trx.rawQuery(`SET LOCAL gin_pending_list_limit = '1GB'`)
       await trx.rawQuery(`SET LOCAL work_mem = '256MB'`)
+      await trx.rawQuery('SET LOCAL jit = off')
       await step('conversations', () => trx.rawQuery(CONVERSATIONS_SQL, bindings))
       await step('messages', () => trx.rawQuery(MESSAGES_SQL, bindings))
       await step('search index', () =>
