@@ -24,7 +24,7 @@ import {
   inboxMessages,
   inboxReplyValidator,
   messageHistoryValidator,
-  retryMessageValidator,
+  conversationMessageValidator,
   updateContactValidator,
   updateConversationValidator,
 } from '#validators/inbox'
@@ -44,10 +44,15 @@ export default class InboxController {
   @inject()
   async show(ctx: HttpContext, queries: InboxQueries, gateway: WhatsAppGateway) {
     const { inertia, business, bouncer, request, params, i18n } = ctx
-    const { filter, q } = await request.validateUsing(
+    /**
+     * A hand-edited address with an unknown view or a too long search
+     * opens the plain inbox.
+     */
+    const [invalid, valid] = await request.tryValidateUsing(
       conversationListValidator,
       inboxMessages(i18n)
     )
+    const { filter, q } = invalid ? { filter: undefined, q: undefined } : valid
     const selectedId = params.id as string | undefined
     const instance = await WhatsappInstance.findBy('business_id', business.id)
 
@@ -165,7 +170,10 @@ export default class InboxController {
     queries: InboxQueries,
     retryMessage: RetryMessage
   ) {
-    const { params } = await request.validateUsing(retryMessageValidator, inboxMessages(i18n))
+    const { params } = await request.validateUsing(
+      conversationMessageValidator,
+      inboxMessages(i18n)
+    )
     const conversation = await queries.conversation(business, params.id)
     const message = await conversation
       .related('messages')
@@ -186,7 +194,10 @@ export default class InboxController {
     queries: InboxQueries,
     storage: MediaStorage
   ) {
-    const { params } = await request.validateUsing(retryMessageValidator, inboxMessages(i18n))
+    const { params } = await request.validateUsing(
+      conversationMessageValidator,
+      inboxMessages(i18n)
+    )
     const conversation = await queries.conversation(business, params.id)
     const message = await conversation
       .related('messages')

@@ -76,7 +76,10 @@ export const inboxReplyValidator = vine.create({
   image: vine.file({ size: '5mb', extnames: ['jpg', 'jpeg', 'png', 'webp'] }).optional(),
 })
 
-export const retryMessageValidator = vine.create({
+/**
+ * A message of a conversation (retry, media).
+ */
+export const conversationMessageValidator = vine.create({
   params: vine.object({ id: vine.string().uuid(), messageId: vine.string().uuid() }),
 })
 

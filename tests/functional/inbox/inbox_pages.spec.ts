@@ -60,6 +60,22 @@ test.group('Inbox page and its JSON routes', (group) => {
     assert.deepEqual(page.body().props.filters, { filter: 'all', q: '' })
   })
 
+  test('a hand-edited address with an unknown view opens the plain inbox', async ({
+    client,
+    assert,
+  }) => {
+    const { user, business } = await createOwnerWithBusiness()
+    await createConversation(business, { pushName: 'Lupita' })
+
+    const page = await inertiaVisit(client, `/inbox?filter=spam&q=${'x'.repeat(150)}`, { user })
+    page.assertStatus(200)
+    assert.deepEqual(page.body().props.filters, { filter: 'all', q: '' })
+    assert.lengthOf(page.body().props.conversations.data, 1)
+
+    const notAnId = await inertiaVisit(client, '/inbox/not-a-conversation', { user })
+    notAnId.assertStatus(404)
+  })
+
   test('a conversation opens with its contact panel and latest history', async ({
     client,
     assert,
