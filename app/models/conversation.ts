@@ -26,6 +26,19 @@ export default class Conversation extends ConversationSchema {
   declare messages: HasMany<typeof Message>
 
   /**
+   * The list shows each conversation's latest message: when, a one-line
+   * preview and which way it went. A customer's message counts as unread.
+   */
+  noteLastMessage(message: { at: DateTime; text: string; direction: 'inbound' | 'outbound' }) {
+    this.lastMessageAt = message.at
+    this.lastMessagePreview = message.text.replace(/\s+/g, ' ').slice(0, 200)
+    this.lastMessageDirection = message.direction
+    if (message.direction === 'inbound') {
+      this.unreadCount += 1
+    }
+  }
+
+  /**
    * Whether a person took over and the pause has not ended yet.
    */
   isBotPaused(now = DateTime.now()) {

@@ -195,9 +195,11 @@ export default class AnswerConversation {
       await this.#markHandled(triggers, trx)
       conversation.useTransaction(trx)
       if (parts.length > 0) {
-        conversation.lastMessageAt = sentAt
-        conversation.lastMessagePreview = parts[parts.length - 1].replace(/\s+/g, ' ').slice(0, 200)
-        conversation.lastMessageDirection = 'outbound'
+        conversation.noteLastMessage({
+          at: sentAt,
+          text: parts[parts.length - 1],
+          direction: 'outbound',
+        })
       }
       await conversation.save()
       run.useTransaction(trx)

@@ -46,10 +46,7 @@ export default class Think {
         { client: trx }
       )
       found.useTransaction(trx)
-      found.lastMessageAt = now
-      found.lastMessagePreview = params.text.replace(/\s+/g, ' ').slice(0, 200)
-      found.lastMessageDirection = 'inbound'
-      found.unreadCount += 1
+      found.noteLastMessage({ at: now, text: params.text, direction: 'inbound' })
       await found.save()
       return found
     })

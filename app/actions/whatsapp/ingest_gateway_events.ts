@@ -121,12 +121,11 @@ export default class IngestGatewayEvents {
       }
 
       conversation.useTransaction(trx)
-      conversation.lastMessageAt = DateTime.fromJSDate(event.timestamp)
-      conversation.lastMessagePreview = preview(event.content)
-      conversation.lastMessageDirection = direction
-      if (direction === 'inbound') {
-        conversation.unreadCount += 1
-      }
+      conversation.noteLastMessage({
+        at: DateTime.fromJSDate(event.timestamp),
+        text: previewText(event.content),
+        direction,
+      })
       await conversation.save()
 
       /**
@@ -337,14 +336,9 @@ function messageColumns(content: MessageContent) {
  * A short line for the conversation list (the page translates the kind of
  * media from the message type when there is no text).
  */
-function preview(content: MessageContent) {
-  const text =
-    content.type === 'text'
-      ? content.text
-      : 'caption' in content && content.caption
-        ? content.caption
-        : `[${content.type}]`
-  return text.replace(/\s+/g, ' ').slice(0, 200)
+function previewText(content: MessageContent) {
+  if (content.type === 'text') return content.text
+  return 'caption' in content && content.caption ? content.caption : `[${content.type}]`
 }
 
 declare module '@adonisjs/core/types' {

@@ -89,11 +89,11 @@ export default class SendWhatsappMessage {
       )
 
       conversation.useTransaction(trx)
-      conversation.lastMessageAt = created.sentAt
-      conversation.lastMessagePreview = (params.text || `[${created.type}]`)
-        .replace(/\s+/g, ' ')
-        .slice(0, 200)
-      conversation.lastMessageDirection = 'outbound'
+      conversation.noteLastMessage({
+        at: created.sentAt,
+        text: params.text || `[${created.type}]`,
+        direction: 'outbound',
+      })
       await conversation.save()
 
       /**
