@@ -1,7 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
-import UserError from '#exceptions/user_error'
+import UserError, { wantsJson } from '#exceptions/user_error'
 import { GatewayRejectedError, GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
 
 /**
@@ -45,10 +45,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     }
 
     const code = (error as { code?: string })?.code
-    const wantsJson =
-      !ctx.request.header('x-inertia') && ctx.request.accepts(['html', 'json']) === 'json'
+    const json = wantsJson(ctx)
 
-    if (wantsJson && code && TRANSLATED_CODES[code]) {
+    if (json && code && TRANSLATED_CODES[code]) {
       const { status, key } = TRANSLATED_CODES[code]
       const message = ctx.i18n ? ctx.i18n.t(key) : key
       return ctx.response.status(status).send({ message, errors: [{ message }] })
@@ -59,7 +58,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
      * production: it is logged (report) and answered in general terms.
      */
     const status = (error as { status?: number })?.status ?? 500
-    if (wantsJson && status >= 500 && app.inProduction) {
+    if (json && status >= 500 && app.inProduction) {
       const message = ctx.i18n ? ctx.i18n.t('errors.server_error') : 'Server error'
       return ctx.response.status(500).send({ message, errors: [{ message }] })
     }

@@ -18,10 +18,7 @@ export default class UserError extends Exception {
     const message = ctx.i18n.t(error.translationKey, error.options.data ?? {})
     const field = error.options.field
 
-    const wantsJson =
-      !ctx.request.header('x-inertia') && ctx.request.accepts(['html', 'json']) === 'json'
-
-    if (!wantsJson) {
+    if (!wantsJson(ctx)) {
       if (field) {
         ctx.session.flash('inputErrorsBag', { [field]: [message] })
       } else {
@@ -35,4 +32,12 @@ export default class UserError extends Exception {
       errors: [{ message, ...(field ? { field } : {}) }],
     })
   }
+}
+
+/**
+ * Whether the client reads JSON (API clients) rather than pages (browsers
+ * and Inertia visits).
+ */
+export function wantsJson(ctx: HttpContext) {
+  return !ctx.request.header('x-inertia') && ctx.request.accepts(['html', 'json']) === 'json'
 }
