@@ -1,0 +1,43 @@
+#!/bin/sh
+#
+# Starts one role of the Atiende image (run from the app folder, /app):
+#
+#   web              the HTTP server (node bin/server.js) on HOST:PORT
+#   worker           the job worker (node ace.js queue:work)
+#   migrate          applies pending migrations and exits
+#   ace <command>    any ace command: user:create, business:list, ...
+#
+# The role goes to ATIENDE_ROLE (for the app) and to a file the
+# HEALTHCHECK reads (a healthcheck runs as a separate process and does not
+# see this script's environment). `exec` hands the process over to Node,
+# so the SIGTERM Docker sends (through tini) reaches the app itself.
+#
+set -eu
+
+usage() {
+  echo "usage: atiende web | worker | migrate | ace <command> [args...]" >&2
+  exit 64
+}
+
+[ $# -gt 0 ] || usage
+role=$1
+shift
+
+case "$role" in
+  web | worker | migrate | ace) ;;
+  *) usage ;;
+esac
+
+ATIENDE_ROLE=$role
+export ATIENDE_ROLE
+printf '%s\n' "$role" >"${ATIENDE_ROLE_FILE:-/tmp/atiende-role}"
+
+case "$role" in
+  web) exec node bin/server.js "$@" ;;
+  worker) exec node ace.js queue:work "$@" ;;
+  migrate) exec node ace.js migration:run --force "$@" ;;
+  ace)
+    [ $# -gt 0 ] || usage
+    exec node ace.js "$@"
+    ;;
+esac
