@@ -7,10 +7,12 @@
 #   migrate          applies pending migrations and exits
 #   ace <command>    any ace command: user:create, business:list, ...
 #
-# The role goes to ATIENDE_ROLE (for the app) and to a file the
-# HEALTHCHECK reads (a healthcheck runs as a separate process and does not
-# see this script's environment). `exec` hands the process over to Node,
-# so the SIGTERM Docker sends (through tini) reaches the app itself.
+# The role goes to ATIENDE_ROLE (for the app) and, except for `ace`, to a
+# file the HEALTHCHECK reads (a healthcheck runs as a separate process and
+# does not see this script's environment). `ace` leaves the file alone: an
+# admin command run with `docker exec` next to the web server must not
+# change what the container's healthcheck checks. `exec` hands the process
+# over to Node, so the SIGTERM Docker sends (through tini) reaches the app.
 #
 set -eu
 
@@ -30,7 +32,9 @@ esac
 
 ATIENDE_ROLE=$role
 export ATIENDE_ROLE
-printf '%s\n' "$role" >"${ATIENDE_ROLE_FILE:-/tmp/atiende-role}"
+if [ "$role" != ace ]; then
+  printf '%s\n' "$role" >"${ATIENDE_ROLE_FILE:-/tmp/atiende-role}"
+fi
 
 case "$role" in
   web) exec node bin/server.js "$@" ;;

@@ -60,11 +60,16 @@ test.group('Ops: image entrypoint and healthcheck', (group) => {
       ],
     ]
     for (const [args, expected] of cases) {
+      await writeFile(roleFile, 'web\n')
       const run = await start(args)
       assert.equal(run.code, 0, run.stderr)
       assert.deepEqual(JSON.parse(run.stdout), expected)
+      /**
+       * What the healthcheck will check; an admin command run next to the
+       * server leaves it alone.
+       */
       const written = await readFile(roleFile, 'utf8')
-      assert.equal(written.trim(), expected.role)
+      assert.equal(written.trim(), expected.role === 'ace' ? 'web' : expected.role)
     }
 
     for (const args of [[], ['serve'], ['ace']]) {
