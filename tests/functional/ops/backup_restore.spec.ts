@@ -184,7 +184,9 @@ test.group('Ops: database backup and restore', (group) => {
     })
     assert.equal(inPlace.code, 0, inPlace.stderr)
     assert.deepEqual(await snapshot('atiende'), before)
-  }).skip(!!missing, missing ?? undefined)
+  })
+    .timeout(60_000)
+    .skip(!!missing, missing ?? undefined)
 
   test('daily, weekly and monthly dumps are kept over ten weeks, a failed day included', async ({
     assert,
@@ -246,7 +248,13 @@ test.group('Ops: database backup and restore', (group) => {
     const daily = await stat(join(dir, 'daily', name('2026-03-08')))
     const weekly = await stat(join(dir, 'weekly', name('2026-03-08')))
     assert.equal(weekly.ino, daily.ino)
-  }).skip(!!missing, missing ?? undefined)
+  })
+    /**
+     * 70 real dumps: about 10 s on an idle machine, several times that on
+     * a busy one.
+     */
+    .timeout(120_000)
+    .skip(!!missing, missing ?? undefined)
 
   test('a failed copy to the bucket fails the run and keeps the dump', async ({ assert }) => {
     await pg.query('CREATE DATABASE copied')
