@@ -2,7 +2,23 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
 
-const databaseUrl = env.get('DATABASE_URL')
+/**
+ * The PostgreSQL server's URL, with DB_PASSWORD (a Docker secret) put in
+ * when the URL leaves the password out. Null for the embedded database.
+ */
+export const databaseUrl = withPassword(env.get('DATABASE_URL'), env.get('DB_PASSWORD'))
+
+export function withPassword(url: string | undefined, password: string | undefined) {
+  if (!url || !password) return url || null
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new Error('DATABASE_URL is not a valid URL (postgres://user@host:5432/database).')
+  }
+  parsed.password = encodeURIComponent(password)
+  return parsed.toString()
+}
 
 /**
  * Without DATABASE_URL the app runs on an embedded PostgreSQL (PGlite)

@@ -8,7 +8,44 @@
 | `.env.example` documents each of them.
 |
 */
+import { readFileSync } from 'node:fs'
 import { Env } from '@adonisjs/core/env'
+
+/**
+ * Secrets may come from files (Docker secrets): `APP_KEY_FILE=/run/secrets/app_key`
+ * sets APP_KEY to that file's content, without its trailing newline.
+ */
+export const SECRET_FILE_VARIABLES = [
+  'APP_KEY',
+  'DB_PASSWORD',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'EVOLUTION_API_KEY',
+] as const
+
+export function readSecretFiles(environment: NodeJS.ProcessEnv = process.env) {
+  for (const name of SECRET_FILE_VARIABLES) {
+    const path = environment[`${name}_FILE`]
+    if (!path) continue
+    if (environment[name]) {
+      throw new Error(`Set either ${name} or ${name}_FILE, not both.`)
+    }
+    let content: string
+    try {
+      content = readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+    } catch (error) {
+      throw new Error(
+        `${name}_FILE points at "${path}", which cannot be read: ${error.code ?? error}`
+      )
+    }
+    if (!content) {
+      throw new Error(`${name}_FILE points at "${path}", which is empty.`)
+    }
+    environment[name] = content
+  }
+}
+
+readSecretFiles()
 
 export default await Env.create(new URL('../', import.meta.url), {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
@@ -27,6 +64,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   |----------------------------------------------------------
   */
   DATABASE_URL: Env.schema.string.optional(),
+  /**
+   * The password for DATABASE_URL, when it is kept out of the URL (Docker
+   * secrets: DB_PASSWORD_FILE).
+   */
+  DB_PASSWORD: Env.schema.string.optional(),
   DB_POOL_MAX: Env.schema.number.optional(),
   EMBEDDED_DB_DIR: Env.schema.string.optional(),
 
@@ -59,6 +101,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),
   DRIVE_FS_DIR: Env.schema.string.optional(),
   S3_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
+  /**
+   * The host in signed links, when the app reaches S3 at another address
+   * (MinIO on the internal network, links on its public HTTPS host).
+   */
+  S3_PUBLIC_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
   S3_REGION: Env.schema.string.optional(),
   S3_BUCKET: Env.schema.string.optional(),
   S3_ACCESS_KEY_ID: Env.schema.string.optional(),
@@ -82,4 +129,33 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   AGENT_CONCURRENCY: Env.schema.number.optional(),
   QUEUE_WORKERS: Env.schema.enum.optional(['inline', 'off'] as const),
+  /**
+   * The worker role (`queue:work`) serves /health/live and /health/ready on
+   * this port when set.
+   */
+  WORKER_HEALTH_PORT: Env.schema.number.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Running several replicas
+  |----------------------------------------------------------
+  */
+  /**
+   * Redis carries live events (Transmit) between app replicas.
+   */
+  REDIS_URL: Env.schema.string.optional(),
+  /**
+   * On SIGTERM, how long readiness answers 503 before the server stops
+   * accepting connections (so the proxy stops routing here first).
+   */
+  SHUTDOWN_DRAIN_SECONDS: Env.schema.number.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Secrets from files (Docker secrets); read above
+  |----------------------------------------------------------
+  */
+  ...Object.fromEntries(
+    SECRET_FILE_VARIABLES.map((name) => [`${name}_FILE`, Env.schema.string.optional()])
+  ),
 })
