@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises'
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import { Disk } from '@adonisjs/drive'
+import { S3Driver } from '@adonisjs/drive/drivers/s3'
+import drive from '@adonisjs/drive/services/main'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import UserError from '#exceptions/user_error'
 
@@ -130,9 +132,6 @@ export default class MediaStorage {
   }
 
   /**
-   * A URL a browser can load for a while, or null without a file.
-   */
-  /**
    * Media a customer sent on WhatsApp (photos, voice notes, videos,
    * documents). The key derives from the gateway's message id, so a
    * repeated delivery writes the same file. Only known, harmless file types
@@ -154,11 +153,15 @@ export default class MediaStorage {
     return { key, contentType }
   }
 
+  /**
+   * A URL a browser can load for a while, or null without a file.
+   */
   async urlFor(key: string | null | undefined) {
     if (!key) {
       return null
     }
-    return this.disk.getSignedUrl(key, { expiresIn: SIGNED_URL_TTL })
+    const signer = this.disk.driver instanceof S3Driver ? drive.use('s3_links') : this.disk
+    return signer.getSignedUrl(key, { expiresIn: SIGNED_URL_TTL })
   }
 
   async read(key: string) {

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import { spawnSync } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
+import { parse as parseYaml } from 'yaml'
 import { runProcess } from './run_process.js'
 
 /**
@@ -10,14 +10,6 @@ import { runProcess } from './run_process.js'
  * no engine) with the settings of docker/stack.env.example.
  */
 const dockerMissing = spawnSync('docker', ['--version']).error ? 'needs the docker CLI' : null
-
-/**
- * YAML parser: js-yaml, installed with ESLint's config loader (the project
- * has no YAML dependency of its own).
- */
-const { load: parseYaml } = createRequire(import.meta.url)('js-yaml') as {
-  load: (text: string) => unknown
-}
 
 interface Service {
   image?: string
@@ -79,7 +71,8 @@ test.group('Ops: the Swarm stack file', () => {
       QUEUE_WORKERS: 'off',
       REDIS_URL: 'redis://redis:6379',
       DRIVE_DISK: 's3',
-      S3_ENDPOINT: 'https://files.example.com',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_PUBLIC_ENDPOINT: 'https://files.example.com',
       WHATSAPP_WEBHOOK_URL: 'http://app:3333/webhooks/whatsapp',
     })
 
