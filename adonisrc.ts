@@ -27,6 +27,7 @@ export default defineConfig({
     () => import('#providers/api_provider'),
     () => import('#providers/whatsapp_provider'),
     () => import('#providers/queue_provider'),
+    () => import('#providers/lifecycle_provider'),
     () => import('@adonisjs/session/session_provider'),
     () => import('@adonisjs/shield/shield_provider'),
     () => import('@adonisjs/static/static_provider'),

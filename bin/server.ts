@@ -20,8 +20,22 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.booting(async () => {
       await import('#start/env')
     })
-    app.listen('SIGTERM', () => app.terminate())
-    app.listen('SIGINT', () => app.terminate())
+    /**
+     * Stop gracefully (see AppLifecycle): readiness fails first, for
+     * SHUTDOWN_DRAIN_SECONDS (default 3 in production), then connections
+     * and jobs wind down.
+     */
+    const stop = async () => {
+      const { default: env } = await import('#start/env')
+      const { AppLifecycle } = await import('#services/app_lifecycle')
+      const lifecycle = await app.container.make(AppLifecycle)
+      await lifecycle.stop({
+        drainSeconds: env.get('SHUTDOWN_DRAIN_SECONDS', app.inProduction ? 3 : 0),
+        terminate: () => app.terminate(),
+      })
+    }
+    app.listen('SIGTERM', stop)
+    app.listen('SIGINT', stop)
   })
   .httpServer()
   .start()

@@ -22,6 +22,7 @@ const BusinessSettingsController = () => import('#controllers/business_settings_
 const AiSettingsController = () => import('#controllers/ai_settings_controller')
 const ApiAuthController = () => import('#controllers/api/auth_controller')
 const ApiBusinessesController = () => import('#controllers/api/businesses_controller')
+const HealthChecksController = () => import('#controllers/health_checks_controller')
 
 /*
 |--------------------------------------------------------------------------
@@ -101,7 +102,8 @@ router
   .as('api')
   .use(middleware.json())
 
-router.get('/healthz', () => ({ ok: true })).as('health')
+router.get('/health/live', [HealthChecksController, 'live']).as('health.live')
+router.get('/health/ready', [HealthChecksController, 'ready']).as('health.ready')
 
 /**
  * Live events (server-sent events); channels are authorized in
