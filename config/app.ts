@@ -17,7 +17,11 @@ export const appUrl = env.get('APP_URL')
 export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: false,
-  useAsyncLocalStorage: false,
+  /**
+   * Lets code outside controllers note the request's business for its log
+   * line (see request_logger_middleware).
+   */
+  useAsyncLocalStorage: true,
   trustProxy: env.get('TRUST_PROXY', false) ? () => true : () => false,
   cookie: {
     domain: '',

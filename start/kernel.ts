@@ -12,6 +12,7 @@ server.errorHandler(() => import('#exceptions/handler'))
  * Runs on every request, even when no route matches.
  */
 server.use([
+  () => import('#middleware/request_logger_middleware'),
   () => import('#middleware/container_bindings_middleware'),
   () => import('@adonisjs/static/static_middleware'),
   () => import('@adonisjs/vite/vite_middleware'),

@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import type Business from '#models/business'
+import { noteBusinessInLogs } from '#services/request_log'
 
 export const CURRENT_BUSINESS_KEY = 'currentBusinessId'
 
@@ -27,6 +28,7 @@ export default class CurrentBusinessMiddleware {
 
     ctx.session.put(CURRENT_BUSINESS_KEY, business.id)
     ctx.business = business
+    noteBusinessInLogs(business.id, ctx)
     return next()
   }
 }

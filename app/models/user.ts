@@ -7,6 +7,7 @@ import { errors } from '@adonisjs/lucid'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
 import Business from '#models/business'
+import { noteBusinessInLogs } from '#services/request_log'
 
 const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
   uids: ['email'],
@@ -41,11 +42,13 @@ export default class User extends compose(UserSchema, AuthFinder) {
     if (typeof businessId !== 'string' || !isUuid(businessId)) {
       throw new errors.E_ROW_NOT_FOUND()
     }
-    return (this as User)
+    const business = await (this as User)
       .related('businesses')
       .query()
       .where('businesses.id', businessId)
       .firstOrFail()
+    noteBusinessInLogs(business.id)
+    return business
   }
 }
 

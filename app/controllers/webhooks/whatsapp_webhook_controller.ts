@@ -5,6 +5,7 @@ import WhatsappInstance from '#models/whatsapp_instance'
 import IngestGatewayEvents from '#actions/whatsapp/ingest_gateway_events'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
+import { noteBusinessInLogs } from '#services/request_log'
 
 /**
  * POST /webhooks/whatsapp: deliveries from the WhatsApp gateway.
@@ -15,11 +16,8 @@ import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
  */
 export default class WhatsappWebhookController {
   @inject()
-  async handle(
-    { request, response }: HttpContext,
-    gateway: WhatsAppGateway,
-    ingest: IngestGatewayEvents
-  ) {
+  async handle(ctx: HttpContext, gateway: WhatsAppGateway, ingest: IngestGatewayEvents) {
+    const { request, response } = ctx
     let parsed
     try {
       parsed = await gateway.parseWebhook(request.body())
@@ -43,6 +41,7 @@ export default class WhatsappWebhookController {
     if (!sameSecret(authorization, `Bearer ${instance.revealWebhookSecret()}`)) {
       return response.unauthorized({ message: 'Wrong authorization' })
     }
+    noteBusinessInLogs(instance.businessId, ctx)
 
     await ingest.handle(instance, parsed.events)
     return response.ok({ received: parsed.events.length })
