@@ -12,8 +12,14 @@ export default class QueueProvider {
     this.app.container.singleton(JobQueue, () => new JobQueue())
   }
 
+  /**
+   * The web server starts the queue with the app (the first customer
+   * message does not wait for it), and its workers unless QUEUE_WORKERS=off.
+   */
   async ready() {
     if (this.app.getEnvironment() !== 'web' || this.app.getMode() === 'warmup') return
+    const queue = await this.app.container.make(JobQueue)
+    await queue.start()
     const { default: env } = await import('#start/env')
     if (env.get('QUEUE_WORKERS', 'inline') === 'off') return
     const { startWorkers } = await import('#jobs/agent_reply_worker')

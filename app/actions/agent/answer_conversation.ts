@@ -92,6 +92,18 @@ export default class AnswerConversation {
     if (interrupted) {
       await this.#deliver(business, interrupted)
     }
+    /**
+     * Only one turn of a conversation runs at a time (the queue's policy):
+     * one still "running" belongs to a worker that died while the model was
+     * thinking. Its reply was never stored; this turn answers instead.
+     */
+    if (options.source === 'whatsapp') {
+      await AgentRun.query()
+        .where('conversation_id', conversation.id)
+        .where('source', 'whatsapp')
+        .where('outcome', 'running')
+        .update({ outcome: 'failed', reason: 'interrupted', finishedAt: new Date() })
+    }
 
     const triggers = await this.#pendingCustomerMessages(conversation)
     if (triggers.length === 0) return { kind: 'nothing_to_answer' }

@@ -1,13 +1,32 @@
 import { PgBoss } from 'pg-boss'
 import logger from '@adonisjs/core/services/logger'
+import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import env from '#start/env'
+import { databaseUrl } from '#config/database'
 
-export const AGENT_REPLY_QUEUE = 'agent-reply'
+/**
+ * One queue of agent turns. `stately`: per conversation (the singleton
+ * key) at most one turn waits and one runs, across every worker process, so
+ * two workers never answer the same conversation at once.
+ */
+export const AGENT_REPLY_QUEUE = 'agent-replies'
 
 export type AgentReplyJob = { conversationId: string }
 
 type Handler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>
+
+/**
+ * A worker that stops sending heartbeats (killed, frozen, cut off) has its
+ * job handed to another worker within about this long plus one supervision
+ * pass.
+ */
+const HEARTBEAT_SECONDS = 10
+const SUPERVISE_SECONDS = 5
+/**
+ * Workers look for due jobs this often (pg-boss's fastest), besides being
+ * woken at once by PostgreSQL's NOTIFY when a job is queued.
+ */
+const POLLING_SECONDS = 0.5
 
 /**
  * Durable jobs in PostgreSQL (pg-boss): a crash between a customer's
@@ -27,28 +46,63 @@ export class JobQueue {
   }
 
   async #start() {
-    const url = env.get('DATABASE_URL')
-    const boss = url
-      ? new PgBoss({ connectionString: url, max: 4, schema: 'pgboss' })
-      : new PgBoss({ db: { executeSql: executeThroughLucid }, schema: 'pgboss' })
+    /**
+     * Tests share one embedded connection with the queue: no maintenance
+     * runs behind their backs (nothing there needs expiry or heartbeats).
+     */
+    const timing = app.inTest
+      ? { supervise: false, schedule: false, registerInstance: false }
+      : {
+          superviseIntervalSeconds: SUPERVISE_SECONDS,
+          monitorIntervalSeconds: SUPERVISE_SECONDS,
+          schedule: false,
+        }
+    const boss = databaseUrl
+      ? new PgBoss({
+          connectionString: databaseUrl,
+          max: 4,
+          schema: 'pgboss',
+          useListenNotify: true,
+          ...timing,
+        })
+      : new PgBoss({ db: { executeSql: executeThroughLucid }, schema: 'pgboss', ...timing })
 
     boss.on('error', (error) => logger.error({ err: error }, 'job queue error'))
+    boss.on('warning', (warning) => logger.warn({ warning }, 'job queue warning'))
     await boss.start()
-    await boss
-      .createQueue(AGENT_REPLY_QUEUE, {
-        /**
-         * A turn that crashed or hung is retried (by any worker) after this.
-         */
-        expireInSeconds: 180,
-        retryLimit: 3,
-        retryDelay: 2,
-        retryBackoff: true,
-      })
-      .catch(async (error) => {
-        if (!String(error?.message).includes('already exists')) throw error
-      })
+    const options = {
+      /**
+       * A turn that hangs without dying is retried after this.
+       */
+      expireInSeconds: 180,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      retryLimit: 3,
+      retryDelay: 2,
+      retryBackoff: true,
+      notify: true,
+    }
+    if (await boss.getQueue(AGENT_REPLY_QUEUE)) {
+      await boss.updateQueue(AGENT_REPLY_QUEUE, options)
+    } else {
+      await boss
+        .createQueue(AGENT_REPLY_QUEUE, { policy: 'stately', ...options })
+        .catch(async (error) => {
+          /**
+           * Another process created it at the same moment.
+           */
+          if (!String(error?.message).includes('already exists')) throw error
+        })
+    }
     this.#boss = boss
     return boss
+  }
+
+  /**
+   * Whether the queue answers (readiness).
+   */
+  async ping() {
+    const boss = await this.start()
+    await boss.getQueue(AGENT_REPLY_QUEUE)
   }
 
   /**
@@ -70,7 +124,11 @@ export class JobQueue {
     const boss = await this.start()
     const workerId = await boss.work<T>(
       queue,
-      { localConcurrency: concurrency, pollingIntervalSeconds: 1 },
+      {
+        localConcurrency: concurrency,
+        pollingIntervalSeconds: POLLING_SECONDS,
+        notifyPollingIntervalSeconds: POLLING_SECONDS,
+      },
       async ([job]) => {
         await handler(job.data, {
           id: job.id,
@@ -113,6 +171,10 @@ export class JobQueue {
   }
 }
 
+/**
+ * pg-boss's SQL on the embedded database, through the app's single pooled
+ * connection (or a test's global transaction, which holds it).
+ */
 async function executeThroughLucid(text: string, values: unknown[] = []) {
   const knex = db.connection().getWriteClient()
   const client = knex.client as unknown as {
