@@ -1,9 +1,13 @@
 /**
  * A signed-in session over plain HTTP, as a browser holds it: cookies from
- * the login page, the XSRF token sent back as a header.
+ * the login page, the XSRF token sent back as a header. On this test run's
+ * server, or on the app at `base`.
  */
-export async function signedInSession(email: string, password: string) {
-  const base = `http://${process.env.HOST}:${process.env.PORT}`
+export async function signedInSession(
+  email: string,
+  password: string,
+  base = `http://${process.env.HOST}:${process.env.PORT}`
+) {
   const jar = new Map<string, string>()
 
   const remember = (response: Response) => {
@@ -16,7 +20,11 @@ export async function signedInSession(email: string, password: string) {
   const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
   const xsrf = () => decodeURIComponent(jar.get('XSRF-TOKEN') ?? '')
 
-  remember(await fetch(`${base}/login`, { redirect: 'manual' }))
+  /**
+   * Any route gives the session and XSRF cookies (no page is rendered: a
+   * production server started from the source tree has no built pages).
+   */
+  remember(await fetch(`${base}/health/live`, { redirect: 'manual' }))
   const login = await fetch(`${base}/login`, {
     method: 'POST',
     redirect: 'manual',
@@ -34,6 +42,10 @@ export async function signedInSession(email: string, password: string) {
 
   return {
     base,
+    /**
+     * The Cookie header the browser would send (to any replica).
+     */
+    cookies: cookieHeader,
     fetch: (path: string, init: RequestInit = {}) =>
       fetch(`${base}${path}`, {
         ...init,
