@@ -13,7 +13,7 @@ export default class QueueWork extends BaseCommand {
 
   async run() {
     const { default: env } = await import('#start/env')
-    const { startWorkers } = await import('#jobs/agent_reply_worker')
+    const { startWorkers } = await import('#jobs/workers')
     await startWorkers(this.app)
 
     const healthPort = env.get('WORKER_HEALTH_PORT')

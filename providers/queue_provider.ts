@@ -22,7 +22,7 @@ export default class QueueProvider {
     await queue.start()
     const { default: env } = await import('#start/env')
     if (env.get('QUEUE_WORKERS', 'inline') === 'off') return
-    const { startWorkers } = await import('#jobs/agent_reply_worker')
+    const { startWorkers } = await import('#jobs/workers')
     await startWorkers(this.app)
   }
 

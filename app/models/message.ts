@@ -16,7 +16,12 @@ export type MessageType =
   | 'contact'
   | 'reaction'
   | 'unsupported'
-export type MessageStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
+/**
+ * `queued`: waiting for the WhatsApp gateway to come back (the outbound
+ * queue sends it).
+ */
+export type MessageStatus =
+  'received' | 'pending' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed'
 
 /**
  * Every message of a conversation, both ways (the message log).

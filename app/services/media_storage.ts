@@ -154,6 +154,17 @@ export default class MediaStorage {
   }
 
   /**
+   * A copy of a stored file for a message (a product photo the agent
+   * sends), so the message keeps its photo whatever happens to the product.
+   */
+  async copyForMessage(key: string, businessId: string) {
+    const extension = key.split('.').pop()
+    const copy = `businesses/${businessId}/messages/${randomUUID()}.${extension}`
+    await this.disk.copy(key, copy)
+    return copy
+  }
+
+  /**
    * A URL a browser can load for a while, or null without a file.
    */
   async urlFor(key: string | null | undefined) {

@@ -2,6 +2,8 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
+import app from '@adonisjs/core/services/app'
+import DeliverQueuedMessages from '#actions/whatsapp/deliver_queued_messages'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
 import { createConversation } from '#tests/helpers/inbox'
@@ -133,6 +135,39 @@ test.group('Inbox in the browser', (group) => {
     await page.getByRole('button', { name: 'Resolver' }).click()
     await page.getByRole('button', { name: 'Reabrir' }).waitFor()
     await page.assertTextContains('[data-testid=conversation-item]', 'Resuelta')
+  })
+
+  test('a reply written while WhatsApp is down shows as queued, then as sent once it goes out', async ({
+    client,
+    browserContext,
+    visit,
+  }) => {
+    const { user, business } = await connectedBusiness(client, fake, 'Zapatería Sin Señal')
+    const { conversation } = await createConversation(business, {
+      pushName: 'Mariana',
+      messages: [{ body: '¿Ya salió mi pedido?' }],
+    })
+    await browserContext.loginAs(user)
+    const page = await visit(`/inbox/${conversation.id}`)
+    await page.locator('[data-testid=inbox][data-live=true]').waitFor()
+
+    await fake.down()
+    await page.locator('[data-testid=composer-text]').fill('Sale hoy en la tarde.')
+    await page.keyboard.press('Enter')
+    const bubble = page.locator('[data-testid=message][data-direction=outbound]', {
+      hasText: 'Sale hoy en la tarde.',
+    })
+    await bubble.and(page.locator('[data-status=queued]')).waitFor()
+    await page.assertTextContains(
+      bubble.locator('[data-testid=message-queued]'),
+      'WhatsApp no responde: se enviará en cuanto vuelva.'
+    )
+
+    await fake.start()
+    const deliver = await app.container.make(DeliverQueuedMessages)
+    await deliver.handle(conversation.id, { lastAttempt: false })
+    await bubble.and(page.locator('[data-status=sent]')).waitFor()
+    await bubble.locator('[data-testid=message-queued]').waitFor({ state: 'detached' })
   })
 
   test('customer text with HTML or a script is shown as text, never run', async ({

@@ -28,6 +28,7 @@ export class FakeEvolution {
   instances = new Map<string, FakeInstance>()
   notOnWhatsapp = new Set<string>()
   #failures: number[] = []
+  #stalls: number[] = []
   #server?: Server
   #port = 0
   #sequence = 0
@@ -62,6 +63,7 @@ export class FakeEvolution {
     this.instances.clear()
     this.notOnWhatsapp.clear()
     this.#failures = []
+    this.#stalls = []
   }
 
   /**
@@ -69,6 +71,14 @@ export class FakeEvolution {
    */
   failNext(...statuses: number[]) {
     this.#failures.push(...statuses)
+  }
+
+  /**
+   * The next requests are handled (a send goes out) but answered only after
+   * this long: the app's timeout fires first.
+   */
+  stallNext(...delaysMs: number[]) {
+    this.#stalls.push(...delaysMs)
   }
 
   sent(path: string) {
@@ -152,6 +162,11 @@ export class FakeEvolution {
     }
     const error = (status: number, message: unknown) =>
       send(status, { status, error: STATUS_TEXT[status] ?? 'Error', response: { message } })
+
+    const stall = this.#stalls.shift()
+    if (stall) {
+      await new Promise((resolve) => setTimeout(resolve, stall))
+    }
 
     const failure = this.#failures.shift()
     if (failure) {

@@ -22,7 +22,6 @@ import { BusinessEvents } from '#services/business_events'
 import MediaStorage from '#services/media_storage'
 import { JobQueue } from '#services/queue/job_queue'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
-import env from '#start/env'
 
 export type SkipReason =
   | 'bot_disabled'
@@ -350,7 +349,7 @@ export default class AnswerConversation {
       this.gateway.sendPresence(instance.credentials(), contact.waJid, 1200).catch(() => {})
       for (const message of pending) {
         const delivered = await this.sender.deliver(instance, message)
-        allSent &&= delivered.status !== 'failed'
+        allSent &&= !['failed', 'queued'].includes(delivered.status)
       }
       void this.#markRead(instance, run, contact.waJid)
     } else if (pending.length > 0) {
@@ -387,27 +386,26 @@ export default class AnswerConversation {
     product: Product,
     caption: string | null
   ) {
-    const signed = await this.storage.urlFor(product.imageKey)
-    if (!signed) return { sent: false }
-    /**
-     * The gateway downloads the photo itself: the fs disk's signed URLs are
-     * paths on this app.
-     */
-    const url = signed.startsWith('/')
-      ? `${env.get('APP_URL').replace(/\/+$/, '')}${signed}`
-      : signed
-    const extension = product.imageKey!.split('.').pop()
+    if (!product.imageKey) return { sent: false }
+    let key: string
+    try {
+      key = await this.storage.copyForMessage(product.imageKey, business.id)
+    } catch (error) {
+      logger.error({ err: error, productId: product.id }, 'could not copy a product photo')
+      return { sent: false }
+    }
+    const extension = key.split('.').pop()
     const mimetype =
       extension === 'png' ? 'image/png' : extension === 'webp' ? 'image/webp' : 'image/jpeg'
     const message = await this.sender.handle({
       business,
       conversation,
       text: caption ?? '',
-      media: { kind: 'image', url, mimetype, fileName: `${product.id}.${extension}` },
+      media: { kind: 'image', key, mimetype, fileName: `${product.id}.${extension}` },
       author: 'bot',
       agentRunId: run.id,
     })
-    return { sent: message.status !== 'failed' }
+    return { sent: !['failed', 'queued'].includes(message.status) }
   }
 
   async #finishSkipped(

@@ -3,14 +3,9 @@ import db from '@adonisjs/lucid/services/db'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import type Business from '#models/business'
 import type Conversation from '#models/conversation'
-import type Message from '#models/message'
 import type User from '#models/user'
 import SendWhatsappMessage from '#actions/whatsapp/send_whatsapp_message'
 import MediaStorage from '#services/media_storage'
-import { BusinessEvents } from '#services/business_events'
-import { serialize } from '#services/serializer'
-import MessageTransformer from '#transformers/message_transformer'
-import { publicUrl } from '#services/public_url'
 
 export type ReplyToConversationParams = {
   business: Business
@@ -31,16 +26,16 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * A person answers from the inbox: the message goes out through WhatsApp
- * (SendWhatsappMessage logs it, sends it, marks it failed with the reason
- * when the gateway cannot, and pauses the bot here: a human takeover). A
- * resolved conversation opens again.
+ * (SendWhatsappMessage logs it with its photo, sends it or queues it while
+ * the gateway is down, marks it failed with the reason when the gateway
+ * refuses, and pauses the bot here: a human takeover). A resolved
+ * conversation opens again.
  */
 @inject()
 export default class ReplyToConversation {
   constructor(
     private sender: SendWhatsappMessage,
-    private storage: MediaStorage,
-    private events: BusinessEvents
+    private storage: MediaStorage
   ) {}
 
   async handle({ business, conversation, user, text, image }: ReplyToConversationParams) {
@@ -52,36 +47,25 @@ export default class ReplyToConversation {
         })
       : null
 
-    let message: Message
     try {
       await this.#reopen(conversation)
-      message = await this.sender.handle({
+      return await this.sender.handle({
         business,
         conversation,
         text,
-        media: mediaKey ? await this.#media(mediaKey, image!) : undefined,
+        media: mediaKey ? this.#media(mediaKey, image!) : undefined,
         author: 'human',
         userId: user.id,
       })
     } catch (error) {
+      /**
+       * The reply was refused (not connected, say): the photo goes too.
+       * Otherwise it stays with the message: the inbox shows it, and a
+       * retry or the outbound queue sends it again.
+       */
       await this.storage.delete(mediaKey)
       throw error
     }
-
-    /**
-     * The stored photo stays with the message: the inbox shows it, and a
-     * retry sends it again.
-     */
-    if (mediaKey) {
-      message.mediaKey = mediaKey
-      await message.save()
-      this.events.broadcast(business.id, {
-        type: 'message.updated',
-        conversationId: message.conversationId,
-        message: await serialize(MessageTransformer.transform(message)),
-      })
-    }
-    return message
   }
 
   /**
@@ -107,11 +91,11 @@ export default class ReplyToConversation {
     }
   }
 
-  async #media(key: string, image: MultipartFile) {
+  #media(key: string, image: MultipartFile) {
     const extension = key.split('.').pop() ?? 'jpg'
     return {
       kind: 'image' as const,
-      url: publicUrl((await this.storage.urlFor(key))!),
+      key,
       mimetype: CONTENT_TYPES[extension] ?? 'image/jpeg',
       fileName: image.clientName || `foto.${extension}`,
     }

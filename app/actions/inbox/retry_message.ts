@@ -4,24 +4,16 @@ import type Business from '#models/business'
 import type Message from '#models/message'
 import WhatsappInstance from '#models/whatsapp_instance'
 import SendWhatsappMessage from '#actions/whatsapp/send_whatsapp_message'
-import MediaStorage from '#services/media_storage'
-import { publicUrl } from '#services/public_url'
 import UserError from '#exceptions/user_error'
-import type { MediaKind } from '#services/whatsapp/whatsapp_gateway'
-
-const MEDIA_KINDS: MediaKind[] = ['image', 'video', 'document', 'audio']
 
 /**
  * "Reintentar" on a message that could not be sent: the same message goes
- * through the gateway again (with its photo, if it had one) and ends sent
- * or failed with the new reason.
+ * through the gateway again (with its photo, if it had one) and ends sent,
+ * queued (the gateway is still down) or failed with the new reason.
  */
 @inject()
 export default class RetryMessage {
-  constructor(
-    private sender: SendWhatsappMessage,
-    private storage: MediaStorage
-  ) {}
+  constructor(private sender: SendWhatsappMessage) {}
 
   async handle({ business, message }: { business: Business; message: Message }) {
     if (message.direction !== 'outbound' || message.status !== 'failed') {
@@ -47,19 +39,6 @@ export default class RetryMessage {
     message.status = 'pending'
     message.error = null
 
-    return this.sender.deliver(instance, message, await this.#media(message))
-  }
-
-  async #media(message: Message) {
-    const kind = MEDIA_KINDS.find((candidate) => candidate === message.type)
-    if (!message.mediaKey || !kind) {
-      return undefined
-    }
-    return {
-      kind,
-      url: publicUrl((await this.storage.urlFor(message.mediaKey))!),
-      mimetype: message.mediaMime ?? 'application/octet-stream',
-      fileName: message.mediaName ?? 'file',
-    }
+    return this.sender.deliver(instance, message)
   }
 }

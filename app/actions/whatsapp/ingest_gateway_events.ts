@@ -275,6 +275,7 @@ export default class IngestGatewayEvents {
 const STATUS_RANK: Record<MessageStatus, number> = {
   received: 0,
   pending: 0,
+  queued: 0,
   failed: 1,
   sent: 2,
   delivered: 3,

@@ -12,10 +12,25 @@ import { BusinessEvents } from '#services/business_events'
 import { serialize } from '#services/serializer'
 import MessageTransformer from '#transformers/message_transformer'
 import { WhatsAppGateway, type MediaKind } from '#services/whatsapp/whatsapp_gateway'
-import { GatewayRejectedError, GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
+import {
+  GatewayOutcomeUnknownError,
+  GatewayRejectedError,
+  GatewayUnavailableError,
+} from '#services/whatsapp/gateway_errors'
+import MediaStorage from '#services/media_storage'
+import { publicUrl } from '#services/public_url'
+import { JobQueue } from '#services/queue/job_queue'
 import { normalizePhone, phoneJid } from '#services/whatsapp/jid'
 import { findOrCreateConversation } from '#actions/whatsapp/conversations'
 import BotControl from '#actions/conversations/bot_control'
+
+/**
+ * A file to send with a message: one we store (its key), or a URL the
+ * gateway downloads itself.
+ */
+export type OutboundMedia = { kind: MediaKind; mimetype: string; fileName: string } & (
+  { key: string } | { url: string }
+)
 
 export type SendWhatsappMessageParams = {
   business: Business
@@ -25,7 +40,7 @@ export type SendWhatsappMessageParams = {
   conversation?: Conversation
   phone?: string
   text: string
-  media?: { kind: MediaKind; url: string; mimetype: string; fileName: string }
+  media?: OutboundMedia
   author: Exclude<MessageAuthor, 'customer'>
   userId?: string | null
   agentRunId?: string | null
@@ -33,15 +48,19 @@ export type SendWhatsappMessageParams = {
 
 /**
  * Logs an outbound message, sends it through the gateway and records the
- * outcome: the gateway's id and "sent", or "failed" with the reason (the
- * message stays in the log either way, so a person can retry).
+ * outcome: the gateway's id and "sent"; "queued" while the gateway is down
+ * (the outbound queue sends it, in order, once it is back); or "failed" with
+ * the reason (the message stays in the log either way, so a person can
+ * retry).
  */
 @inject()
 export default class SendWhatsappMessage {
   constructor(
     private gateway: WhatsAppGateway,
     private events: BusinessEvents,
-    private botControl: BotControl
+    private botControl: BotControl,
+    private storage: MediaStorage,
+    private queue: JobQueue
   ) {}
 
   async handle(params: SendWhatsappMessageParams): Promise<Message> {
@@ -78,8 +97,10 @@ export default class SendWhatsappMessage {
               : params.media.kind
             : 'text',
           body: params.text || null,
+          mediaKey: params.media && 'key' in params.media ? params.media.key : null,
           mediaMime: params.media?.mimetype ?? null,
           mediaName: params.media?.fileName ?? null,
+          meta: params.media && 'url' in params.media ? { mediaUrl: params.media.url } : null,
           status: 'pending',
           sentByUserId: params.userId ?? null,
           agentRunId: params.agentRunId ?? null,
@@ -111,21 +132,29 @@ export default class SendWhatsappMessage {
     }
 
     await this.#broadcast(business.id, message, 'message.created')
-    return this.deliver(instance, message, params.media)
+    return this.deliver(instance, message)
   }
 
   /**
-   * Sends a logged message (a first attempt or a retry of a failed one).
+   * Sends a logged message: a first attempt, a retry of a failed one, or
+   * (`fromQueue`) the outbound queue's turn. Messages of a conversation go
+   * out in order: while earlier ones wait for the gateway, this one waits
+   * behind them. From the queue, a gateway still down throws, so the job is
+   * tried again later.
    */
   async deliver(
     instance: WhatsappInstance,
     message: Message,
-    media?: SendWhatsappMessageParams['media']
+    options: { fromQueue?: boolean } = {}
   ): Promise<Message> {
+    if (!options.fromQueue && (await this.#waitingBehindQueued(message))) {
+      return this.#enqueue(message)
+    }
     const conversation = await message.related('conversation').query().firstOrFail()
     const contact = await Contact.findOrFail(conversation.contactId)
 
     try {
+      const media = await this.#media(message)
       const sent = media
         ? await this.gateway.sendMedia(instance.credentials(), contact.waJid, {
             ...media,
@@ -142,18 +171,69 @@ export default class SendWhatsappMessage {
         'whatsapp send failed: %s',
         error.message
       )
-      message.status = 'failed'
-      message.error =
-        error instanceof GatewayUnavailableError
-          ? 'gateway_unavailable'
-          : error.reason === 'not_on_whatsapp'
-            ? 'not_on_whatsapp'
-            : `rejected: ${error.message}`.slice(0, 500)
-      await message.save()
+      /**
+       * Down (unreachable, 5xx): it certainly did not go out, so it waits
+       * for the gateway. A timeout may have sent it: a person decides.
+       */
+      if (
+        error instanceof GatewayUnavailableError &&
+        !(error instanceof GatewayOutcomeUnknownError)
+      ) {
+        if (options.fromQueue) throw error
+        return this.#enqueue(message)
+      }
+      await this.markFailed(message, failureReason(error))
+      return message
     }
 
     await this.#broadcast(message.businessId, message, 'message.updated')
     return message
+  }
+
+  async markFailed(message: Message, reason: string) {
+    message.status = 'failed'
+    message.error = reason
+    await message.save()
+    await this.#broadcast(message.businessId, message, 'message.updated')
+  }
+
+  async #waitingBehindQueued(message: Message) {
+    const queued = await Message.query()
+      .where('conversation_id', message.conversationId)
+      .where('status', 'queued')
+      .whereNot('id', message.id)
+      .first()
+    return queued !== null
+  }
+
+  async #enqueue(message: Message) {
+    message.status = 'queued'
+    message.error = null
+    await message.save()
+    await this.queue.scheduleDelivery(message.conversationId)
+    await this.#broadcast(message.businessId, message, 'message.updated')
+    return message
+  }
+
+  /**
+   * What the gateway needs to send the message's file: a fresh link to our
+   * stored copy, or the URL it was asked to send.
+   */
+  async #media(message: Message) {
+    const kind = MEDIA_KINDS.find((candidate) => candidate === message.type)
+    const givenUrl = message.meta?.mediaUrl
+    const url = message.mediaKey
+      ? publicUrl((await this.storage.urlFor(message.mediaKey))!)
+      : typeof givenUrl === 'string'
+        ? givenUrl
+        : null
+    if (!kind || !url) return null
+    return {
+      kind,
+      url,
+      mimetype: message.mediaMime ?? 'application/octet-stream',
+      fileName: message.mediaName ?? 'file',
+    }
   }
 
   /**
@@ -191,4 +271,15 @@ export default class SendWhatsappMessage {
       message: await serialize(MessageTransformer.transform(message)),
     })
   }
+}
+
+const MEDIA_KINDS: MediaKind[] = ['image', 'video', 'document', 'audio']
+
+/**
+ * messages.error for a send that failed: a code the inbox puts in words.
+ */
+function failureReason(error: GatewayRejectedError | GatewayUnavailableError) {
+  if (error instanceof GatewayUnavailableError) return 'gateway_unavailable'
+  if (error.reason === 'not_on_whatsapp') return 'not_on_whatsapp'
+  return `rejected: ${error.message}`.slice(0, 500)
 }

@@ -1,4 +1,4 @@
-import { PgBoss } from 'pg-boss'
+import { PgBoss, type Queue } from 'pg-boss'
 import logger from '@adonisjs/core/services/logger'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
@@ -13,14 +13,65 @@ export const AGENT_REPLY_QUEUE = 'agent-replies'
 
 export type AgentReplyJob = { conversationId: string }
 
+/**
+ * Messages that could not go out because the WhatsApp gateway was down:
+ * one job per conversation sends its queued messages in order, retried with
+ * a growing wait (5 s to 2 min, about 13 minutes in all); then they are
+ * marked failed for a person to retry.
+ */
+export const OUTBOUND_QUEUE = 'outbound-deliveries'
+export const OUTBOUND_RETRY_LIMIT = 10
+
+export type OutboundDeliveryJob = { conversationId: string }
+
+const QUEUES: Record<string, Omit<Queue, 'name'>> = {
+  [AGENT_REPLY_QUEUE]: {
+    /**
+     * A turn that hangs without dying is retried after this.
+     */
+    expireInSeconds: 180,
+    heartbeatSeconds: 10,
+    retryLimit: 3,
+    retryDelay: 2,
+    retryBackoff: true,
+    notify: true,
+  },
+  [OUTBOUND_QUEUE]: {
+    expireInSeconds: 120,
+    heartbeatSeconds: 10,
+    retryLimit: OUTBOUND_RETRY_LIMIT,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 120,
+    notify: true,
+  },
+}
+
+/**
+ * Creates the queue (stately: per conversation, one job waits and one runs)
+ * or brings an existing one's options up to date.
+ */
+async function ensureQueue(boss: PgBoss, name: string, options: Omit<Queue, 'name'>) {
+  if (await boss.getQueue(name)) {
+    const { policy, partition, deadLetter, ...updatable } = options
+    await boss.updateQueue(name, updatable)
+    return
+  }
+  await boss.createQueue(name, { policy: 'stately', ...options }).catch((error) => {
+    /**
+     * Another process created it at the same moment.
+     */
+    if (!String(error?.message).includes('already exists')) throw error
+  })
+}
+
 type Handler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>
 
 /**
- * A worker that stops sending heartbeats (killed, frozen, cut off) has its
- * job handed to another worker within about this long plus one supervision
- * pass.
+ * A worker that stops sending heartbeats (killed, frozen, cut off; every
+ * queue expects one each 10 s) has its job handed to another worker at the
+ * next supervision pass.
  */
-const HEARTBEAT_SECONDS = 10
 const SUPERVISE_SECONDS = 5
 /**
  * Workers look for due jobs this often (pg-boss's fastest), besides being
@@ -70,28 +121,8 @@ export class JobQueue {
     boss.on('error', (error) => logger.error({ err: error }, 'job queue error'))
     boss.on('warning', (warning) => logger.warn({ warning }, 'job queue warning'))
     await boss.start()
-    const options = {
-      /**
-       * A turn that hangs without dying is retried after this.
-       */
-      expireInSeconds: 180,
-      heartbeatSeconds: HEARTBEAT_SECONDS,
-      retryLimit: 3,
-      retryDelay: 2,
-      retryBackoff: true,
-      notify: true,
-    }
-    if (await boss.getQueue(AGENT_REPLY_QUEUE)) {
-      await boss.updateQueue(AGENT_REPLY_QUEUE, options)
-    } else {
-      await boss
-        .createQueue(AGENT_REPLY_QUEUE, { policy: 'stately', ...options })
-        .catch(async (error) => {
-          /**
-           * Another process created it at the same moment.
-           */
-          if (!String(error?.message).includes('already exists')) throw error
-        })
+    for (const [name, options] of Object.entries(QUEUES)) {
+      await ensureQueue(boss, name, options)
     }
     this.#boss = boss
     return boss
@@ -118,6 +149,19 @@ export class JobQueue {
       startAfter,
     })
     this.#wake(AGENT_REPLY_QUEUE, delaySeconds * 1000)
+  }
+
+  /**
+   * Asks for the conversation's queued messages to be sent in a while (the
+   * gateway just failed). One waiting job per conversation is enough.
+   */
+  async scheduleDelivery(conversationId: string, delaySeconds = 5) {
+    const boss = await this.start()
+    await boss.send(OUTBOUND_QUEUE, { conversationId } satisfies OutboundDeliveryJob, {
+      singletonKey: conversationId,
+      startAfter: delaySeconds,
+    })
+    this.#wake(OUTBOUND_QUEUE, delaySeconds * 1000)
   }
 
   async work<T extends object>(queue: string, concurrency: number, handler: Handler<T>) {

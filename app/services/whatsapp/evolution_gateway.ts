@@ -9,7 +9,11 @@ import {
   type QrState,
   type SentMessage,
 } from '#services/whatsapp/whatsapp_gateway'
-import { GatewayRejectedError, GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
+import {
+  GatewayOutcomeUnknownError,
+  GatewayRejectedError,
+  GatewayUnavailableError,
+} from '#services/whatsapp/gateway_errors'
 import {
   connectionStateOf,
   parseEvolutionWebhook,
@@ -242,7 +246,7 @@ export class EvolutionGateway extends WhatsAppGateway {
       return await validator.validate(answer)
     } catch (error) {
       if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        throw new GatewayUnavailableError('The WhatsApp gateway answered in an unexpected shape')
+        throw new GatewayOutcomeUnknownError('The WhatsApp gateway answered in an unexpected shape')
       }
       throw error
     }
@@ -271,12 +275,11 @@ export class EvolutionGateway extends WhatsAppGateway {
         })
       } catch (error) {
         const timedOut = (error as Error).name === 'TimeoutError'
-        lastError = new GatewayUnavailableError(
-          timedOut
-            ? 'The WhatsApp gateway did not answer in time'
-            : 'The WhatsApp gateway is unreachable',
-          { cause: error }
-        )
+        lastError = timedOut
+          ? new GatewayOutcomeUnknownError('The WhatsApp gateway did not answer in time', {
+              cause: error,
+            })
+          : new GatewayUnavailableError('The WhatsApp gateway is unreachable', { cause: error })
         if (timedOut && !options.retryOnTimeout) {
           break
         }

@@ -9,6 +9,13 @@ export class GatewayUnavailableError extends Exception {
 }
 
 /**
+ * The gateway did not say whether it did it: it timed out, or answered in a
+ * shape we cannot read. A message may have gone out, so it is never sent
+ * again without a person deciding to.
+ */
+export class GatewayOutcomeUnknownError extends GatewayUnavailableError {}
+
+/**
  * The gateway refused the request (4xx): a number not on WhatsApp, an
  * instance it does not know, bad credentials.
  */

@@ -52,7 +52,7 @@ export type MessageData = {
   body: string | null
   mediaMime: string | null
   mediaName: string | null
-  status: 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed'
+  status: 'received' | 'pending' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed'
   error: string | null
   gatewayMessageId: string | null
   hasMedia: boolean

@@ -363,6 +363,12 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
       logged.map((message) => message.type),
       ['image', 'text']
     )
+    /**
+     * The message keeps its own copy of the photo (the inbox shows it even
+     * if the product changes or goes).
+     */
+    assert.match(logged[0].mediaKey!, new RegExp(`^businesses/${business.id}/messages/`))
+    assert.deepEqual(await storage.read(logged[0].mediaKey!), await storage.read(product.imageKey))
   })
 
   test('a reply stored before a crash is sent by the retried job, without asking the model again', async ({

@@ -278,7 +278,7 @@ test.group('Inbox page and its JSON routes', (group) => {
   test('a failed reply can be retried, once', async ({ client, assert }) => {
     const { user, business } = await connectedBusiness(client, fake)
     const { conversation } = await createConversation(business, { phone: '5215533334444' })
-    await fake.down()
+    fake.notOnWhatsapp.add('5215533334444')
 
     const failed = await json(
       client.post(`/inbox/conversations/${conversation.id}/messages`),
@@ -287,9 +287,10 @@ test.group('Inbox page and its JSON routes', (group) => {
       text: 'Le confirmo su pedido',
     })
     failed.assertStatus(201)
-    assert.containSubset(failed.body(), { status: 'failed', error: 'gateway_unavailable' })
+    assert.containSubset(failed.body(), { status: 'failed', error: 'not_on_whatsapp' })
 
-    await fake.start()
+    fake.notOnWhatsapp.delete('5215533334444')
+    fake.requests = []
     const retried = await json(
       client.post(`/inbox/conversations/${conversation.id}/messages/${failed.body().id}/retry`),
       user

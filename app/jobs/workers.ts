@@ -1,0 +1,55 @@
+import type { ApplicationService } from '@adonisjs/core/types'
+import logger from '@adonisjs/core/services/logger'
+import agentConfig from '#config/agent'
+import {
+  AGENT_REPLY_QUEUE,
+  JobQueue,
+  OUTBOUND_QUEUE,
+  OUTBOUND_RETRY_LIMIT,
+  type AgentReplyJob,
+  type OutboundDeliveryJob,
+} from '#services/queue/job_queue'
+
+/**
+ * Deliveries of queued messages one worker process runs at once (each is
+ * quick: a few gateway calls).
+ */
+const OUTBOUND_CONCURRENCY = 4
+
+/**
+ * Starts this process's workers: the agent answering conversations, and
+ * the outbound queue sending what waited for the gateway. The web process
+ * runs them unless QUEUE_WORKERS=off; `node ace queue:work` runs them on
+ * their own (the production worker role).
+ */
+export async function startWorkers(app: ApplicationService) {
+  const queue = await app.container.make(JobQueue)
+  const { default: AnswerConversation } = await import('#actions/agent/answer_conversation')
+  const { default: DeliverQueuedMessages } =
+    await import('#actions/whatsapp/deliver_queued_messages')
+
+  await queue.work<AgentReplyJob>(
+    AGENT_REPLY_QUEUE,
+    agentConfig.workerConcurrency,
+    async (data) => {
+      try {
+        const answer = await app.container.make(AnswerConversation)
+        const result = await answer.handle(data.conversationId, { source: 'whatsapp' })
+        logger.debug({ conversationId: data.conversationId, result: result.kind }, 'agent job done')
+      } catch (error) {
+        logger.error(
+          { err: error, conversationId: data.conversationId },
+          'agent job failed; it will be retried'
+        )
+        throw error
+      }
+    }
+  )
+
+  await queue.work<OutboundDeliveryJob>(OUTBOUND_QUEUE, OUTBOUND_CONCURRENCY, async (data, job) => {
+    const deliver = await app.container.make(DeliverQueuedMessages)
+    await deliver.handle(data.conversationId, {
+      lastAttempt: job.retryCount >= OUTBOUND_RETRY_LIMIT,
+    })
+  })
+}

@@ -1,0 +1,131 @@
+import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Conversation from '#models/conversation'
+import Message from '#models/message'
+import DeliverQueuedMessages from '#actions/whatsapp/deliver_queued_messages'
+import app from '@adonisjs/core/services/app'
+import { FakeEvolution } from '#tests/helpers/fake_evolution'
+import { connectedBusiness } from '#tests/helpers/whatsapp'
+import { agentHarness, eventually, readyForAgent } from '#tests/helpers/agent'
+
+const CUSTOMER = '5215587654321'
+
+/**
+ * The WhatsApp gateway goes down for a while: what the bot and the team
+ * write meanwhile waits in the outbound queue and goes out once it is
+ * back — once each, in the order it was written.
+ */
+test.group('Outbound messages while the WhatsApp gateway is down', (group) => {
+  const harness = agentHarness()
+  group.setup(async () => {
+    await harness.setup()
+    return () => harness.teardown()
+  })
+  group.each.setup(() => harness.reset())
+  const { gateway, openai } = harness
+
+  const customerSays = (instanceName: string, text: string, id: string) =>
+    gateway.deliver(
+      instanceName,
+      'messages.upsert',
+      FakeEvolution.textMessage({ id, from: `${CUSTOMER}@s.whatsapp.net`, text })
+    )
+  const sentTexts = () =>
+    gateway.sent('/message/sendText').map((request) => request.body.text as string)
+
+  test('queued replies go out once, in order, when the gateway is back', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance, token } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    openai.script({ content: 'Sí, enviamos a todo México.' })
+
+    await gateway.down()
+    await customerSays(instance.instanceName, '¿Hacen envíos?', 'OUTAGE-1')
+    const bot = await eventually(() =>
+      Message.query().where('business_id', business.id).where('author', 'bot').first()
+    )
+    await eventually(async () => {
+      await bot.refresh()
+      return bot.status === 'queued'
+    })
+    const conversation = await Conversation.findOrFail(bot.conversationId)
+
+    const reply = (text: string) =>
+      client.post(`/conversations/${conversation.id}/messages`).bearerToken(token).json({ text })
+    const first = await reply('Y el envío es gratis desde $999.')
+    first.assertStatus(201)
+    assert.containSubset(first.body(), { status: 'queued', error: null })
+    const second = await reply('¿Le ayudo con algo más?')
+    assert.containSubset(second.body(), { status: 'queued' })
+
+    await gateway.start()
+    /**
+     * Written with the gateway back but the queue not yet through: it
+     * waits its turn instead of overtaking.
+     */
+    const third = await reply('Quedo atento.')
+    assert.containSubset(third.body(), { status: 'queued' })
+
+    const expected = [
+      'Sí, enviamos a todo México.',
+      'Y el envío es gratis desde $999.',
+      '¿Le ayudo con algo más?',
+      'Quedo atento.',
+    ]
+    await eventually(async () => sentTexts().length >= expected.length, 20_000)
+    await sleep(1_000)
+    assert.deepEqual(sentTexts(), expected)
+
+    const messages = await Message.query()
+      .where('conversation_id', conversation.id)
+      .where('direction', 'outbound')
+      .orderBy('sent_at')
+    assert.deepEqual(
+      messages.map((message) => [message.body, message.status]),
+      expected.map((text) => [text, 'sent'])
+    )
+    assert.isTrue(messages.every((message) => message.gatewayMessageId))
+  }).timeout(40_000)
+
+  test('a gateway down for good: after the last attempt the messages are marked failed', async ({
+    client,
+    assert,
+  }) => {
+    const { business, token } = await connectedBusiness(client, gateway)
+    await gateway.down()
+    const sent = await client
+      .post(`/wa/${business.id}/send`)
+      .bearerToken(token)
+      .json({ phone: CUSTOMER, message: 'Su pedido salió hoy' })
+    assert.containSubset(sent.body(), { status: 'queued' })
+
+    const deliver = await app.container.make(DeliverQueuedMessages)
+    await assert.rejects(() => deliver.handle(sent.body().conversationId, { lastAttempt: false }))
+    const waiting = await Message.findOrFail(sent.body().id)
+    assert.equal(waiting.status, 'queued')
+
+    await deliver.handle(sent.body().conversationId, { lastAttempt: true })
+    const failed = await Message.findOrFail(sent.body().id)
+    assert.equal(failed.status, 'failed')
+    assert.equal(failed.error, 'gateway_unavailable')
+    await gateway.start()
+  })
+
+  test('a send the gateway may have made (it timed out) is never repeated on its own', async ({
+    client,
+    assert,
+  }) => {
+    const { business, token } = await connectedBusiness(client, gateway)
+    gateway.stallNext(3_000)
+    const sent = await client
+      .post(`/wa/${business.id}/send`)
+      .bearerToken(token)
+      .json({ phone: CUSTOMER, message: 'Hola' })
+    sent.assertStatus(201)
+    assert.containSubset(sent.body(), { status: 'failed', error: 'gateway_unavailable' })
+    await sleep(6_000)
+    assert.lengthOf(gateway.sent('/message/sendText'), 1, 'no automatic second send')
+  }).timeout(20_000)
+})
