@@ -294,6 +294,28 @@ test.group('Replicas and workers sharing PostgreSQL and Redis', (group) => {
     assert.equal(subscribed.status, 204, 'signed in on A, recognized on C')
     const ended = readEvents(stream, () => false)
 
+    /**
+     * A request in flight when the signal comes (the gateway takes 2 s to
+     * answer a send) still gets its answer.
+     */
+    const login = await fetch(`${leaving.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept': 'application/json' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    })
+    const { token } = (await login.json()) as { token: string }
+    gateway.stallNext(2_000)
+    const inFlight = fetch(`${leaving.url}/wa/${business.id}/send`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'accept': 'application/json',
+        'authorization': `Bearer ${token}`,
+      },
+      body: JSON.stringify({ phone: '5215560000001', message: 'Su pedido va en camino' }),
+    })
+    await eventually(async () => gateway.sent('/message/sendText').length > 0)
+
     void leaving.stop('SIGTERM')
     await sleep(200)
     const ready = await fetch(`${leaving.url}/health/ready`)
@@ -302,6 +324,9 @@ test.group('Replicas and workers sharing PostgreSQL and Redis', (group) => {
     const live = await fetch(`${leaving.url}/health/live`)
     assert.equal(live.status, 200)
 
+    const answered = await inFlight
+    assert.equal(answered.status, 201)
+    assert.equal(((await answered.json()) as { status: string }).status, 'sent')
     assert.equal(await Promise.race([ended, sleep(10_000).then(() => 'still open')]), 'ended')
     assert.equal(await leaving.exited(), 0)
   })
