@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import type { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { freePort } from '#tests/helpers/throwaway_services'
 
 const APP_ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -178,6 +179,71 @@ export class AppProcess {
       `${this.name}: no such log line within ${timeoutMs} ms:\n${this.output.join('\n')}`
     )
   }
+}
+
+/**
+ * A JSON API call on an app process; anything but 2xx throws with the
+ * answer.
+ */
+export async function callApi(
+  web: AppProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string
+) {
+  const response = await fetch(`${web.url}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      'accept': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const json = (await response.json()) as any
+  if (!response.ok) {
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
+  }
+  return json
+}
+
+/**
+ * An owner signs up through the app's API, creates a business and connects
+ * its WhatsApp on the fake gateway; with `openaiKey`, the agent's key too.
+ */
+export async function ownerThroughApi(
+  web: AppProcess,
+  gateway: FakeEvolution,
+  owner: { email: string; password: string; businessName: string; openaiKey?: string }
+) {
+  const { token } = await callApi(web, 'POST', '/auth/register', {
+    name: 'Dueña',
+    email: owner.email,
+    password: owner.password,
+  })
+  const business = await callApi(web, 'POST', '/business', { name: owner.businessName }, token)
+  if (owner.openaiKey) {
+    await callApi(
+      web,
+      'PUT',
+      `/business/${business.id}/openai`,
+      {
+        openaiApiKey: owner.openaiKey,
+      },
+      token
+    )
+  }
+  const known = new Set(gateway.instances.keys())
+  await callApi(web, 'POST', '/wa/create', { business_id: business.id }, token)
+  const instanceName = [...gateway.instances.keys()].find((name) => !known.has(name))!
+  await gateway.deliver(
+    instanceName,
+    'connection.update',
+    { instance: instanceName, wuid: '5215599990000@s.whatsapp.net', state: 'open' },
+    { appUrl: web.url }
+  )
+  return { token: token as string, businessId: business.id as string, instanceName }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
-import { type AppProcess, Deployment } from '#tests/helpers/app_processes'
+import { type AppProcess, callApi, Deployment, ownerThroughApi } from '#tests/helpers/app_processes'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { FakeOpenAI } from '#tests/helpers/fake_openai'
 import { missingServers, ThrowawayPostgres } from '#tests/helpers/throwaway_services'
@@ -48,7 +48,19 @@ test.group('PostgreSQL restarted under load', (group) => {
   test('no acknowledged delivery is lost, none is stored twice, and the app recovers by itself', async ({
     assert,
   }) => {
-    const instanceName = await connectedBusinessWithBotOff(web, gateway, postgres)
+    const owner = await ownerThroughApi(web, gateway, {
+      email: 'reinicio@atiende.test',
+      password: 'secreta-reinicio',
+      businessName: 'Tienda Reinicio',
+    })
+    await callApi(
+      web,
+      'PUT',
+      `/business/${owner.businessId}/bot-toggle`,
+      { botEnabled: false },
+      owner.token
+    )
+    const { instanceName } = owner
     const pid = web.logs.find((line) => typeof line.pid === 'number')?.pid
 
     const outcomes = new Map<string, { refused: number; acknowledged: boolean }>()
@@ -134,48 +146,3 @@ test.group('PostgreSQL restarted under load', (group) => {
     .skip(!!cannotRun, cannotRun ?? undefined)
     .timeout(120_000)
 })
-
-/**
- * Sign-up, a business with its bot off, WhatsApp connected on the fake
- * gateway: through the app's own API.
- */
-async function connectedBusinessWithBotOff(
-  web: AppProcess,
-  gateway: FakeEvolution,
-  postgres: ThrowawayPostgres
-) {
-  const api = async (method: string, path: string, body: unknown, token?: string) => {
-    const response = await fetch(`${web.url}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        'accept': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    })
-    const json = (await response.json()) as any
-    if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
-    return json
-  }
-  const { token } = await api('POST', '/auth/register', {
-    name: 'Dueño',
-    email: 'reinicio@atiende.test',
-    password: 'secreta-reinicio',
-  })
-  const business = await api('POST', '/business', { name: 'Tienda Reinicio' }, token)
-  await api('PUT', `/business/${business.id}/bot-toggle`, { botEnabled: false }, token)
-  await api('POST', '/wa/create', { business_id: business.id }, token)
-  const instanceName = await postgres.query(
-    `SELECT instance_name FROM whatsapp_instances WHERE business_id = '${business.id}'`,
-    'atiende'
-  )
-  await gateway.deliver(
-    instanceName,
-    'connection.update',
-    { instance: instanceName, wuid: '5215599990000@s.whatsapp.net', state: 'open' },
-    { appUrl: web.url }
-  )
-  return instanceName
-}

@@ -2,7 +2,12 @@ import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
-import { type AppProcess, Deployment, readEvents } from '#tests/helpers/app_processes'
+import {
+  type AppProcess,
+  Deployment,
+  ownerThroughApi,
+  readEvents,
+} from '#tests/helpers/app_processes'
 import { eventually } from '#tests/helpers/agent'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { FakeOpenAI } from '#tests/helpers/fake_openai'
@@ -87,45 +92,17 @@ test.group('Replicas and workers sharing PostgreSQL and Redis', (group) => {
    * at once (no reply delay).
    */
   async function setUpBusiness(web: AppProcess) {
-    const api = async (method: string, path: string, body: unknown, token?: string) => {
-      const response = await fetch(`${web.url}${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          'accept': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      })
-      const json = (await response.json()) as any
-      if (!response.ok)
-        throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
-      return json
-    }
-    const { token } = await api('POST', '/auth/register', {
-      name: 'Dueña',
+    openai.acceptedKeys.add(OPENAI_KEY)
+    const owner = await ownerThroughApi(web, gateway, {
       email: EMAIL,
       password: PASSWORD,
+      businessName: 'Tienda Réplica',
+      openaiKey: OPENAI_KEY,
     })
-    const created = await api('POST', '/business', { name: 'Tienda Réplica' }, token)
-    openai.acceptedKeys.add(OPENAI_KEY)
-    await api('PUT', `/business/${created.id}/openai`, { openaiApiKey: OPENAI_KEY }, token)
-    await api('POST', '/wa/create', { business_id: created.id }, token)
-    const { rows } = await database.query(
-      'SELECT instance_name FROM whatsapp_instances WHERE business_id = $1',
-      [created.id]
-    )
-    const instanceName = rows[0].instance_name as string
-    await gateway.deliver(
-      instanceName,
-      'connection.update',
-      { instance: instanceName, wuid: '5215599990000@s.whatsapp.net', state: 'open' },
-      { appUrl: web.url }
-    )
     await database.query('UPDATE businesses SET reply_delay_seconds = 0 WHERE id = $1', [
-      created.id,
+      owner.businessId,
     ])
-    return { id: created.id as string, instanceName }
+    return { id: owner.businessId, instanceName: owner.instanceName }
   }
 
   let sequence = 0
