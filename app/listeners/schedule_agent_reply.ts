@@ -14,7 +14,7 @@ export default class ScheduleAgentReply {
 
   async handle(event: EventsList['whatsapp:message_stored']) {
     if (event.direction !== 'inbound' || event.author !== 'customer') return
-    const business = await Business.find(event.businessId)
+    const business = event.business ?? (await Business.find(event.businessId))
     if (!business || !business.botEnabled) return
     try {
       await this.queue.scheduleReply(event.conversationId, business.replyDelaySeconds)

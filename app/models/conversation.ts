@@ -31,11 +31,18 @@ export default class Conversation extends ConversationSchema {
    */
   noteLastMessage(message: { at: DateTime; text: string; direction: 'inbound' | 'outbound' }) {
     this.lastMessageAt = message.at
-    this.lastMessagePreview = message.text.replace(/\s+/g, ' ').slice(0, 200)
+    this.lastMessagePreview = Conversation.preview(message.text)
     this.lastMessageDirection = message.direction
     if (message.direction === 'inbound') {
       this.unreadCount += 1
     }
+  }
+
+  /**
+   * A message's text as the list shows it: one line, at most 200 characters.
+   */
+  static preview(text: string) {
+    return text.replace(/\s+/g, ' ').slice(0, 200)
   }
 
   /**

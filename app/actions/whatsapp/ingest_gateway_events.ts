@@ -19,9 +19,18 @@ import type { GatewayEvent, MessageContent } from '#services/whatsapp/whatsapp_g
 import { findOrCreateConversation } from '#actions/whatsapp/conversations'
 import BotControl from '#actions/conversations/bot_control'
 import Business from '#models/business'
+import Conversation from '#models/conversation'
 import MediaStorage from '#services/media_storage'
 
 type MessageEvent = Extract<GatewayEvent, { kind: 'message' | 'sent' }>
+
+/**
+ * The business's bot settings, read in the same statement as the message
+ * was stored.
+ */
+type BotSettings = { botEnabled: boolean; replyDelaySeconds: number }
+
+type Appended = { message: Message; conversationId: string; business: BotSettings }
 
 /**
  * Stores what the gateway reports, once: messages (deduplicated by the
@@ -78,6 +87,12 @@ export default class IngestGatewayEvents {
      */
     const media = await this.#storeMedia(instance, event)
 
+    if (event.kind === 'message' && !event.fromMe && !media) {
+      const appended = await this.#appendToOpenConversation(instance, event)
+      if (appended === 'duplicate') return
+      if (appended) return this.#announce(instance, appended, direction, author)
+    }
+
     const stored = await db.transaction(async (trx) => {
       if (event.kind === 'sent') {
         const known = await this.#advanceStatus(trx, instance.businessId, event.id, 'sent')
@@ -99,7 +114,7 @@ export default class IngestGatewayEvents {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
          ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
          DO NOTHING
-         RETURNING id`,
+         RETURNING *`,
         sqlBindings([
           instance.businessId,
           conversation.id,
@@ -136,10 +151,7 @@ export default class IngestGatewayEvents {
         await this.botControl.takeOver(business, conversation, trx)
       }
 
-      const message = await Message.query({ client: trx })
-        .where('id', inserted.rows[0].id)
-        .firstOrFail()
-      return { message, conversation }
+      return { message: Message.$createFromAdapterResult(inserted.rows[0])!, conversation }
     })
 
     if (!stored) {
@@ -148,20 +160,134 @@ export default class IngestGatewayEvents {
     if (event.kind === 'message' && event.fromMe) {
       this.botControl.changed(stored.conversation)
     }
+    await this.#announce(
+      instance,
+      { message: stored.message, conversationId: stored.conversation.id },
+      direction,
+      author
+    )
+  }
 
+  /**
+   * The usual delivery in one statement: a customer we know, with nothing
+   * new to learn about them (same WhatsApp name, no other contact sharing
+   * their number), writes into their open conversation. The message is
+   * stored and the conversation notes it (under the conversation's row
+   * lock, as the general path does) without a transaction of several
+   * round trips.
+   *
+   * Answers the stored message, 'duplicate' for a delivery already stored,
+   * or null when the delivery needs the general path (a new customer, a
+   * resolved conversation, a changed name or number).
+   */
+  async #appendToOpenConversation(
+    instance: WhatsappInstance,
+    event: Extract<GatewayEvent, { kind: 'message' }>
+  ): Promise<Appended | 'duplicate' | null> {
+    const { chat, pushName } = event
+    const sharing = [
+      chat.phone ? 'other.phone = :phone' : null,
+      chat.lid ? 'other.lid = :lid OR other.wa_jid = :lid' : null,
+    ].filter(Boolean)
+    const columns = messageColumns(event.content)
+    const result = await db.rawQuery(
+      `WITH target AS (
+         SELECT conversations.id, businesses.bot_enabled, businesses.reply_delay_seconds
+         FROM contacts
+         JOIN conversations ON conversations.business_id = contacts.business_id
+           AND conversations.contact_id = contacts.id AND conversations.status = 'open'
+         JOIN businesses ON businesses.id = contacts.business_id
+         WHERE contacts.business_id = :businessId AND contacts.wa_jid = :jid
+           ${chat.phone ? 'AND contacts.phone IS NOT NULL' : ''}
+           ${chat.lid ? 'AND contacts.lid IS NOT NULL' : ''}
+           ${pushName ? 'AND contacts.push_name = :pushName' : ''}
+           ${
+             sharing.length > 0
+               ? `AND NOT EXISTS (SELECT 1 FROM contacts other
+                    WHERE other.business_id = contacts.business_id AND other.id <> contacts.id
+                      AND (${sharing.join(' OR ')}))`
+               : ''
+           }
+         FOR UPDATE OF conversations
+       ),
+       inserted AS (
+         INSERT INTO messages (business_id, conversation_id, direction, author, type, body,
+           media_mime, media_name, meta, gateway_message_id, status, sent_at, created_at, updated_at)
+         SELECT :businessId, target.id, 'inbound', 'customer', :type, :body, :mediaMime,
+           :mediaName, :meta, :gatewayId, 'received', :sentAt, now(), now()
+         FROM target
+         ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
+         DO NOTHING
+         RETURNING *
+       ),
+       noted AS (
+         UPDATE conversations
+         SET last_message_at = :sentAt, last_message_preview = :preview,
+           last_message_direction = 'inbound', unread_count = unread_count + 1,
+           updated_at = now()
+         FROM inserted
+         WHERE conversations.id = inserted.conversation_id
+       )
+       SELECT target.id AS target_conversation_id, target.bot_enabled AS target_bot_enabled,
+         target.reply_delay_seconds AS target_reply_delay_seconds, inserted.*
+       FROM (SELECT 1) AS one
+       LEFT JOIN target ON true
+       LEFT JOIN inserted ON true`,
+      {
+        businessId: instance.businessId,
+        jid: chat.jid,
+        phone: chat.phone,
+        lid: chat.lid,
+        pushName,
+        type: columns.type,
+        body: columns.body,
+        mediaMime: columns.mediaMime,
+        mediaName: columns.mediaName,
+        meta: columns.meta ? JSON.stringify(columns.meta) : null,
+        gatewayId: event.id,
+        sentAt: event.timestamp.toISOString(),
+        preview: Conversation.preview(previewText(event.content)),
+      }
+    )
+    const {
+      target_conversation_id: conversationId,
+      target_bot_enabled: botEnabled,
+      target_reply_delay_seconds: replyDelaySeconds,
+      ...row
+    } = result.rows[0]
+    if (!conversationId) return null
+    if (!row.id) return 'duplicate'
+    return {
+      message: Message.$createFromAdapterResult(row)!,
+      conversationId,
+      business: { botEnabled, replyDelaySeconds },
+    }
+  }
+
+  /**
+   * A stored message: live to the web app, then to whoever listens (the
+   * agent's scheduler).
+   */
+  async #announce(
+    instance: WhatsappInstance,
+    stored: Appended | Omit<Appended, 'business'>,
+    direction: MessageDirection,
+    author: MessageAuthor
+  ) {
     const payload = await serialize(MessageTransformer.transform(stored.message))
     this.events.broadcast(instance.businessId, {
       type: 'message.created',
-      conversationId: stored.conversation.id,
+      conversationId: stored.conversationId,
       message: payload,
     })
 
     await emitter.emit('whatsapp:message_stored', {
       businessId: instance.businessId,
-      conversationId: stored.conversation.id,
+      conversationId: stored.conversationId,
       messageId: stored.message.id,
       direction,
       author,
+      business: 'business' in stored ? stored.business : undefined,
     })
   }
 
@@ -350,6 +476,11 @@ declare module '@adonisjs/core/types' {
       messageId: string
       direction: MessageDirection
       author: MessageAuthor
+      /**
+       * The business's bot settings when they were read with the message
+       * (listeners need not look them up again).
+       */
+      business?: BotSettings
     }
   }
 }
