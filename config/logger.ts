@@ -1,6 +1,6 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
-import { defineConfig, targets } from '@adonisjs/core/logger'
+import { defineConfig, destination, targets } from '@adonisjs/core/logger'
 
 const loggerConfig = defineConfig({
   default: 'app',
@@ -29,10 +29,17 @@ const loggerConfig = defineConfig({
         ],
         censor: '[redacted]',
       },
+      /**
+       * Production writes JSON lines to stdout from this thread (buffered,
+       * flushed on exit): a transport would run a worker thread, a second
+       * V8 isolate with its own heap, for writing lines it gets already
+       * serialized.
+       */
+      destination: app.inProduction ? destination({ dest: 1, sync: false }) : undefined,
       transport: {
         targets: targets()
           .pushIf(!app.inProduction && !app.inTest, targets.pretty())
-          .pushIf(app.inProduction || app.inTest, targets.file({ destination: 1 }))
+          .pushIf(app.inTest, targets.file({ destination: 1 }))
           .toArray(),
       },
     },
