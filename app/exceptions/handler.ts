@@ -13,6 +13,27 @@ const TRANSLATED_CODES: Record<string, { status: number; key: string }> = {
   E_ROUTE_NOT_FOUND: { status: 404, key: 'errors.E_ROUTE_NOT_FOUND' },
 }
 
+/**
+ * Requests that fail before any of our code runs, by the client's doing:
+ * bodies the body parser could not read: larger than its limit,
+ * compressed with an encoding it does not know, or not decompressible
+ * (gzip and deflate fail with zlib's Z_* codes, brotli with ERR__ERROR_*).
+ * They get a translated 4xx, never a 500.
+ */
+function clientFault(error: unknown) {
+  const code = (error as { code?: unknown })?.code
+  if (code === 'E_REQUEST_ENTITY_TOO_LARGE') {
+    return { status: 413, key: 'errors.E_REQUEST_ENTITY_TOO_LARGE' }
+  }
+  if (code === 'E_ENCODING_UNSUPPORTED') {
+    return { status: 415, key: 'errors.E_ENCODING_UNSUPPORTED' }
+  }
+  if (typeof code === 'string' && /^(Z_|ERR__ERROR_)/.test(code)) {
+    return { status: 400, key: 'errors.unreadable_body' }
+  }
+  return null
+}
+
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction
 
@@ -46,6 +67,18 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
     const code = (error as { code?: string })?.code
     const json = wantsJson(ctx)
+
+    /**
+     * The body parser runs before the session exists: the message goes in
+     * the answer itself (JSON, or text for browsers and webhooks).
+     */
+    const fault = clientFault(error)
+    if (fault) {
+      const message = ctx.i18n ? ctx.i18n.t(fault.key) : fault.key
+      return ctx.response
+        .status(fault.status)
+        .send(json ? { message, errors: [{ message }] } : message)
+    }
 
     if (json && code && TRANSLATED_CODES[code]) {
       const { status, key } = TRANSLATED_CODES[code]

@@ -145,7 +145,9 @@ export default class MediaStorage {
       return null
     }
     const declared = (target.mimetype ?? '').split(';')[0].trim().toLowerCase()
-    const extension = MESSAGE_MEDIA_TYPES[declared] ?? 'bin'
+    const extension = Object.hasOwn(MESSAGE_MEDIA_TYPES, declared)
+      ? MESSAGE_MEDIA_TYPES[declared]
+      : 'bin'
     const contentType = extension === 'bin' ? 'application/octet-stream' : declared
     const id = createHash('sha256').update(target.gatewayMessageId).digest('hex').slice(0, 32)
     const key = `businesses/${target.businessId}/messages/${id}.${extension}`

@@ -1,13 +1,9 @@
 /**
- * A signed-in session over plain HTTP, as a browser holds it: cookies from
- * the login page, the XSRF token sent back as a header. On this test run's
- * server, or on the app at `base`.
+ * A browser's session over plain HTTP, not signed in: the session and
+ * XSRF cookies the app hands out, the XSRF token sent back as a header. On
+ * this test run's server, or on the app at `base`.
  */
-export async function signedInSession(
-  email: string,
-  password: string,
-  base = `http://${process.env.HOST}:${process.env.PORT}`
-) {
+export async function anonymousSession(base = `http://${process.env.HOST}:${process.env.PORT}`) {
   const jar = new Map<string, string>()
 
   const remember = (response: Response) => {
@@ -25,23 +21,14 @@ export async function signedInSession(
    * production server started from the source tree has no built pages).
    */
   remember(await fetch(`${base}/health/live`, { redirect: 'manual' }))
-  const login = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'content-type': 'application/json',
-      'cookie': cookieHeader(),
-      'x-xsrf-token': xsrf(),
-    },
-    body: JSON.stringify({ email, password }),
-  })
-  remember(login)
-  if (login.status !== 302 || login.headers.get('location') !== '/dashboard') {
-    throw new Error(`login failed: ${login.status} ${login.headers.get('location')}`)
-  }
 
   return {
     base,
+    remember,
+    /**
+     * Drops a cookie, as if the browser never had it.
+     */
+    forget: (name: string) => jar.delete(name),
     /**
      * The Cookie header the browser would send (to any replica).
      */
@@ -53,4 +40,27 @@ export async function signedInSession(
         headers: { ...(init.headers ?? {}), 'cookie': cookieHeader(), 'x-xsrf-token': xsrf() },
       }),
   }
+}
+
+/**
+ * A signed-in session over plain HTTP, as a browser holds it: cookies from
+ * the login page, the XSRF token sent back as a header. On this test run's
+ * server, or on the app at `base`.
+ */
+export async function signedInSession(
+  email: string,
+  password: string,
+  base = `http://${process.env.HOST}:${process.env.PORT}`
+) {
+  const session = await anonymousSession(base)
+  const login = await session.fetch('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
+  session.remember(login)
+  if (login.status !== 302 || login.headers.get('location') !== '/dashboard') {
+    throw new Error(`login failed: ${login.status} ${login.headers.get('location')}`)
+  }
+  return { base, cookies: session.cookies, forget: session.forget, fetch: session.fetch }
 }

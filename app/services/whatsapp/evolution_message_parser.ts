@@ -20,9 +20,15 @@ import {
 type StoredMessage = Infer<typeof storedMessageValidator>
 
 /**
- * Turns Evolution API v2 webhook deliveries into gateway events.
+ * Turns Evolution API v2 webhook deliveries into gateway events. NUL
+ * characters are dropped from every text: PostgreSQL cannot store them and
+ * no WhatsApp text needs them.
  */
 export async function parseEvolutionWebhook(body: unknown): Promise<ParsedWebhook> {
+  return withoutNul(await parseEnvelope(body))
+}
+
+async function parseEnvelope(body: unknown): Promise<ParsedWebhook> {
   const envelope = await validate(envelopeValidator, body)
   const event = envelope.event.toLowerCase().replaceAll('_', '.')
 
@@ -104,7 +110,7 @@ async function messageEvent(data: unknown, kind: 'message' | 'sent'): Promise<Ga
     return { kind: 'ignored', reason: 'group, broadcast or newsletter' }
   }
 
-  const timestamp = stored.messageTimestamp ? new Date(stored.messageTimestamp * 1000) : new Date()
+  const timestamp = timestampOf(stored.messageTimestamp)
   const content = contentOf(stored)
 
   if (kind === 'sent') {
@@ -137,8 +143,51 @@ function chatOf(key: StoredMessage['key']): Chat {
   return { jid: primary, phone: phoneFromJid(primary), lid: alt && isLid(alt) ? alt : null }
 }
 
+/**
+ * The gateway's time in seconds, when it is one both JavaScript and
+ * PostgreSQL can hold (after 1970, before the year 10000); else now.
+ */
+function timestampOf(seconds: number | undefined) {
+  if (
+    seconds === undefined ||
+    !Number.isFinite(seconds) ||
+    seconds <= 0 ||
+    seconds >= 253_402_300_800
+  ) {
+    return new Date()
+  }
+  return new Date(seconds * 1000)
+}
+
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null
+}
+
+/**
+ * A text that fits its column, or null when it is longer (a media type).
+ */
+function short(value: unknown, max: number): string | null {
+  const found = text(value)
+  return found !== null && found.length <= max ? found : null
+}
+
+/**
+ * The same events with NUL characters removed from their texts (events are
+ * small objects we built, never the raw delivery).
+ */
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') {
+    return value.replaceAll('\u0000', '') as T
+  }
+  if (Array.isArray(value)) {
+    return value.map(withoutNul) as T
+  }
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, entry]) => [key, withoutNul(entry)])
+    ) as T
+  }
+  return value
 }
 
 function record(value: unknown): Record<string, unknown> | null {
@@ -165,7 +214,10 @@ function contentOf(stored: StoredMessage): MessageContent {
     }
   }
 
-  const mediaType = MEDIA_TYPES[type]
+  /**
+   * Own keys only: the gateway's type may be "constructor" or "__proto__".
+   */
+  const mediaType = Object.hasOwn(MEDIA_TYPES, type) ? MEDIA_TYPES[type] : undefined
   if (mediaType) {
     let media = record(message[type])
     if (type === 'documentWithCaptionMessage') {
@@ -174,8 +226,8 @@ function contentOf(stored: StoredMessage): MessageContent {
     return {
       type: mediaType,
       caption: text(media?.caption),
-      mimetype: text(media?.mimetype),
-      fileName: text(media?.fileName),
+      mimetype: short(media?.mimetype, 100),
+      fileName: text(media?.fileName)?.slice(0, 255) ?? null,
       base64: text(message.base64),
     }
   }

@@ -6,10 +6,13 @@ import vine from '@vinejs/vine'
  * crash further down. Unknown fields are allowed (the gateway adds some).
  */
 
+/**
+ * JIDs are stored in 120 characters (contacts.wa_jid, contacts.lid).
+ */
 const key = vine
   .object({
-    remoteJid: vine.string().maxLength(200),
-    remoteJidAlt: vine.string().maxLength(200).optional(),
+    remoteJid: vine.string().maxLength(120),
+    remoteJidAlt: vine.string().maxLength(120).optional(),
     fromMe: vine.boolean(),
     id: vine.string().minLength(1).maxLength(128),
     participant: vine.string().maxLength(200).optional(),
