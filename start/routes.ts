@@ -12,6 +12,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { authThrottle } from '#start/limiter'
 import transmit from '@adonisjs/transmit/services/main'
+import { transmitSubscriptionValidator } from '#validators/transmit'
 
 const SessionController = () => import('#controllers/session_controller')
 const RegistrationController = () => import('#controllers/registration_controller')
@@ -110,7 +111,18 @@ router.get('/health/ready', [HealthChecksController, 'ready']).as('health.ready'
  * start/transmit.ts.
  */
 transmit.registerRoutes((route) => {
-  route.as(`transmit.${route.getPattern().split('/').pop()}`)
+  const action = route.getPattern().split('/').pop()
+  route.as(`transmit.${action}`)
+  if (action === 'subscribe' || action === 'unsubscribe') {
+    /**
+     * Transmit takes `uid` and `channel` as strings: without a channel, or
+     * with one of another type, it would throw (a 500).
+     */
+    route.use(async ({ request }, next) => {
+      await request.validateUsing(transmitSubscriptionValidator)
+      return next()
+    })
+  }
 })
 
 /*
