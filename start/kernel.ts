@@ -5,6 +5,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
+import { exceptWebhooks } from '#middleware/except_webhooks'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
@@ -21,14 +22,16 @@ server.use([
 ])
 
 /**
- * Runs on every request with a matching route.
+ * Runs on every request with a matching route. Sessions, CSRF, auth and
+ * Bouncer are for people and API clients: the WhatsApp gateway's webhooks
+ * skip them (they carry their own secret, see except_webhooks.ts).
  */
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
-  () => import('@adonisjs/session/session_middleware'),
-  () => import('@adonisjs/shield/shield_middleware'),
-  () => import('@adonisjs/auth/initialize_auth_middleware'),
-  () => import('#middleware/initialize_bouncer_middleware'),
+  exceptWebhooks(() => import('@adonisjs/session/session_middleware')),
+  exceptWebhooks(() => import('@adonisjs/shield/shield_middleware')),
+  exceptWebhooks(() => import('@adonisjs/auth/initialize_auth_middleware')),
+  exceptWebhooks(() => import('#middleware/initialize_bouncer_middleware')),
 ])
 
 /**
