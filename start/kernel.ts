@@ -24,7 +24,8 @@ server.use([
 /**
  * Runs on every request with a matching route. Sessions, CSRF, auth and
  * Bouncer are for people and API clients: the WhatsApp gateway's webhooks
- * skip them (they carry their own secret, see except_webhooks.ts).
+ * skip them (they carry their own secret, see except_webhooks.ts), and the
+ * NUL refusal (their parser drops NULs instead).
  */
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
@@ -32,6 +33,7 @@ router.use([
   exceptWebhooks(() => import('@adonisjs/shield/shield_middleware')),
   exceptWebhooks(() => import('@adonisjs/auth/initialize_auth_middleware')),
   exceptWebhooks(() => import('#middleware/initialize_bouncer_middleware')),
+  exceptWebhooks(() => import('#middleware/refuse_nul_characters_middleware')),
 ])
 
 /**

@@ -36,8 +36,12 @@ export default class UserError extends Exception {
 
 /**
  * Whether the client reads JSON (API clients) rather than pages (browsers
- * and Inertia visits).
+ * and Inertia visits). The JSON API (routes named "api.*") always answers
+ * JSON, even to errors raised before its `json` middleware has run.
  */
 export function wantsJson(ctx: HttpContext) {
+  if (ctx.route?.name?.startsWith('api.')) {
+    return true
+  }
   return !ctx.request.header('x-inertia') && ctx.request.accepts(['html', 'json']) === 'json'
 }
