@@ -15,12 +15,21 @@ const TRANSLATED_CODES: Record<string, { status: number; key: string }> = {
 
 /**
  * Requests that fail before any of our code runs, by the client's doing:
- * bodies the body parser could not read: larger than its limit,
- * compressed with an encoding it does not know, or not decompressible
- * (gzip and deflate fail with zlib's Z_* codes, brotli with ERR__ERROR_*).
+ * - bodies the body parser could not read: larger than its limit,
+ *   compressed with an encoding it does not know, or not decompressible
+ *   (gzip and deflate fail with zlib's Z_* codes, brotli with ERR__ERROR_*);
+ * - /uploads/<key> addresses that cannot name a stored file (characters
+ *   keys never have, "..", nothing at all): Drive refuses them before it
+ *   checks the signature.
  * They get a translated 4xx, never a 500.
  */
-function clientFault(error: unknown) {
+const UNSERVABLE_KEY_CODES = new Set([
+  'E_UNALLOWED_CHARACTERS',
+  'E_PATH_TRAVERSAL_DETECTED',
+  'E_INVALID_KEY',
+])
+
+function clientFault(error: unknown, ctx: HttpContext) {
   const code = (error as { code?: unknown })?.code
   if (code === 'E_REQUEST_ENTITY_TOO_LARGE') {
     return { status: 413, key: 'errors.E_REQUEST_ENTITY_TOO_LARGE' }
@@ -30,6 +39,13 @@ function clientFault(error: unknown) {
   }
   if (typeof code === 'string' && /^(Z_|ERR__ERROR_)/.test(code)) {
     return { status: 400, key: 'errors.unreadable_body' }
+  }
+  if (
+    typeof code === 'string' &&
+    UNSERVABLE_KEY_CODES.has(code) &&
+    ctx.route?.name?.startsWith('drive.')
+  ) {
+    return { status: 404, key: 'errors.E_ROUTE_NOT_FOUND' }
   }
   return null
 }
@@ -72,7 +88,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
      * The body parser runs before the session exists: the message goes in
      * the answer itself (JSON, or text for browsers and webhooks).
      */
-    const fault = clientFault(error)
+    const fault = clientFault(error, ctx)
     if (fault) {
       const message = ctx.i18n ? ctx.i18n.t(fault.key) : fault.key
       return ctx.response
