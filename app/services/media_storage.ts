@@ -52,24 +52,54 @@ export type ImageKind = {
 }
 
 /**
- * The image format of some bytes, read from their magic numbers (never
- * from a file name or a declared content type), or null.
+ * The image format of some bytes, read from their structure (never from a
+ * file name or a declared content type), or null. Beyond the magic
+ * numbers, a file must be whole: a truncated upload, or a text that merely
+ * starts with an image's first bytes, is not an image. Bytes after the end
+ * of an image (some phones append their own) are allowed: the file is
+ * stored and served as the image type, never as anything a browser runs.
  */
 export function sniffImage(bytes: Uint8Array): ImageKind | null {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const starts = (signature: number[], offset = 0) =>
-    bytes.length >= offset + signature.length &&
-    signature.every((byte, index) => bytes[offset + index] === byte)
+    buffer.length >= offset + signature.length &&
+    signature.every((byte, index) => buffer[offset + index] === byte)
+  const contains = (sequence: number[], from: number) =>
+    buffer.indexOf(Buffer.from(sequence), from) !== -1
 
-  if (starts([0xff, 0xd8, 0xff])) {
+  /**
+   * Start of image, a marker segment (FF C0–FE), and an end-of-image
+   * marker after it.
+   */
+  if (
+    starts([0xff, 0xd8, 0xff]) &&
+    buffer[3] >= 0xc0 &&
+    buffer[3] < 0xff &&
+    contains([0xff, 0xd9], 4)
+  ) {
     return { extension: 'jpg', contentType: 'image/jpeg' }
   }
-  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) {
+  /**
+   * The signature, the IHDR header chunk first, and an IEND chunk.
+   */
+  if (
+    starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) &&
+    starts([0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52], 8) &&
+    contains([0x49, 0x45, 0x4e, 0x44], 33)
+  ) {
     return { extension: 'png', contentType: 'image/png' }
   }
   /**
-   * "RIFF" <size> "WEBP"
+   * "RIFF" <size> "WEBP", a VP8 ("VP8 ", "VP8L" or "VP8X") chunk, and as
+   * many bytes as the size says.
    */
-  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) {
+  if (
+    starts([0x52, 0x49, 0x46, 0x46]) &&
+    starts([0x57, 0x45, 0x42, 0x50], 8) &&
+    starts([0x56, 0x50, 0x38], 12) &&
+    [0x20, 0x4c, 0x58].includes(buffer[15]) &&
+    buffer.readUInt32LE(4) + 8 <= buffer.length
+  ) {
     return { extension: 'webp', contentType: 'image/webp' }
   }
   return null
