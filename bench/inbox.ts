@@ -9,9 +9,11 @@
  *
  *   export DATABASE_URL=postgres://postgres@127.0.0.1:5432/atiende_bench_inbox
  *   node ace inbox:seed-demo --conversations 10000 --messages 1000000 --business <id>
- *   node --import=@poppinss/ts-exec bench/inbox.ts [--business <id>] [--runs 200]
+ *   node --import=@poppinss/ts-exec bench/inbox.ts [--business <id>] [--runs 200] [--no-explain] [--json]
  *
  * Without --business it measures the business with the most conversations.
+ * --json prints one line `BENCH_JSON {...}` with every case's timings and
+ * the indexes its statements used (bench/inbox_http.ts reads it).
  */
 import 'reflect-metadata'
 import { Ignitor } from '@adonisjs/core'
@@ -22,7 +24,9 @@ const { values: args } = parseArgs({
     business: { type: 'string' },
     runs: { type: 'string', default: '200' },
     explain: { type: 'boolean', default: true },
+    json: { type: 'boolean', default: false },
   },
+  allowNegative: true,
 })
 
 const url = process.env.DATABASE_URL
@@ -178,6 +182,8 @@ function percentile(sorted: number[], p: number) {
 console.log(
   `\n${business.name}: ${Number(conversations).toLocaleString('en')} conversations, ${Number(messages).toLocaleString('en')} messages; ${runs} runs per case after 10 warm-up runs\n`
 )
+const timings: { label: string; target?: number; p50: number; p95: number; max: number }[] = []
+const indexes: Record<string, string[]> = {}
 console.log('| Case | p50 ms | p95 ms | max ms | target p95 |')
 console.log('| --- | ---: | ---: | ---: | ---: |')
 for (const entry of cases) {
@@ -190,6 +196,13 @@ for (const entry of cases) {
   }
   times.sort((a, b) => a - b)
   const p95 = percentile(times, 95)
+  timings.push({
+    label: entry.label,
+    target: entry.target,
+    p50: percentile(times, 50),
+    p95,
+    max: times[times.length - 1],
+  })
   const verdict = entry.target ? `${entry.target} ${p95 <= entry.target ? '✓' : '✗'}` : ''
   console.log(
     `| ${entry.label} | ${percentile(times, 50).toFixed(1)} | ${p95.toFixed(1)} | ${times[times.length - 1].toFixed(1)} | ${verdict} |`
@@ -220,8 +233,29 @@ if (args.explain) {
       )
       console.log(`- ${statement.sql.replace(/\s+/g, ' ').slice(0, 110)}…`)
       for (const line of kept) console.log(`    ${line.trim()}`)
+      for (const line of lines) {
+        const index =
+          /(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)/.exec(
+            line
+          )
+        if (index) indexes[entry.label] = [...new Set([...(indexes[entry.label] ?? []), index[1]])]
+      }
     }
   }
+}
+
+if (args.json) {
+  console.log(
+    `BENCH_JSON ${JSON.stringify({
+      business: business.name,
+      conversations: Number(conversations),
+      messages: Number(messages),
+      longest: Number(longest!.total),
+      runs,
+      timings,
+      indexes,
+    })}`
+  )
 }
 
 await app.terminate()

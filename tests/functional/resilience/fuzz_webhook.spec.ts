@@ -348,7 +348,7 @@ test.group('Resilience: fuzzing the WhatsApp webhook', (group) => {
         ),
         (body) => deliverAll(shop, [{ body: JSON.stringify(body) ?? 'null', headers }])
       ),
-      { numRuns: 700 }
+      { numRuns: 600 }
     )
     watch.stop()
     if (watch.escaped.length > 0) throw watch.escaped[0]
@@ -370,7 +370,7 @@ test.group('Resilience: fuzzing the WhatsApp webhook', (group) => {
             deliveries.map((body) => ({ body: JSON.stringify(body), headers }))
           )
       ),
-      { numRuns: 900 }
+      { numRuns: 700 }
     )
     watch.stop()
     if (watch.escaped.length > 0) throw watch.escaped[0]

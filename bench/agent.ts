@@ -1,0 +1,248 @@
+/**
+ * Benchmark 2, the agent's own overhead: with a fake model that answers at
+ * once (reply delay 0), the time from a customer's webhook to the gateway's
+ * sendText, minus the model's time; and with a model taking 2 s, whether
+ * 200 conversations written at once are answered in 2 s × ⌈200 / worker
+ * concurrency⌉ (no conversation waits behind another's turn).
+ */
+import { loadavg } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type BenchDatabase, Deployment, deliveryBody, setUpBusiness } from './lib/deployment.js'
+import type { BenchContext, Section } from './lib/report.js'
+import { fmt, max, median, percentile, withRuns } from './lib/stats.js'
+import { SendWaiter } from './lib/timed_fakes.js'
+
+const TURNS = 100
+const CUSTOMERS = 20
+const CONVERSATIONS = 200
+const SLOW_MODEL_MS = 2_000
+const CONCURRENCY = 10
+
+export async function benchAgent(
+  ctx: BenchContext,
+  options: { database: BenchDatabase }
+): Promise<Section> {
+  const loadBefore = loadavg()
+  const deployment = new Deployment(options.database, { AGENT_CONCURRENCY: String(CONCURRENCY) })
+  await deployment.startFakes()
+  const web = await deployment.web()
+  await deployment.worker()
+  const business = await setUpBusiness(deployment, web, {
+    name: 'Zapatería Agente',
+    email: 'agente@bench.atiende.app',
+    botEnabled: true,
+    replyDelaySeconds: 0,
+  })
+  const replies = new SendWaiter(deployment.gateway)
+
+  /**
+   * The model: its own time is measured from having read the request to
+   * answering it (the fake's delay plus the handler), per turn token.
+   */
+  let delayMs = 0
+  let inFlight = 0
+  let mostInFlight = 0
+  const modelMs = new Map<string, number>()
+  const modelAt = new Map<string, number>()
+  deployment.openai.chat = (request) => {
+    const started = performance.now()
+    const token = /\[(T[\w-]+)\]/.exec(JSON.stringify(request.messages))?.[1] ?? 'unknown'
+    modelAt.set(token, started)
+    inFlight += 1
+    mostInFlight = Math.max(mostInFlight, inFlight)
+    setTimeout(() => (inFlight -= 1), delayMs)
+    modelMs.set(token, (modelMs.get(token) ?? 0) + delayMs + (performance.now() - started))
+    return { content: 'Claro, tenemos tenis para correr desde $899. ¿Qué talla usas?', delayMs }
+  }
+
+  const deliver = async (phone: string, token: string) => {
+    const response = await fetch(`${web.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...business.webhookHeaders },
+      body: deliveryBody(business.instanceName, {
+        id: `BENCH-AGENT-${token}`,
+        phone,
+        text: `Hola, ¿tienen tenis para correr talla 27? [${token}]`,
+        pushName: 'Cliente Agente',
+      }),
+    })
+    if (response.status !== 200) throw new Error(`webhook answered ${response.status}`)
+    await response.arrayBuffer()
+  }
+
+  /**
+   * Part 1: one customer after another, each answered before the next
+   * writes. Warm-up turns first.
+   */
+  type Turn = { overhead: number; total: number; ack: number; pickup: number; model: number }
+  const instantRuns: Turn[][] = []
+  const oneTurn = async (phone: string, token: string): Promise<Turn> => {
+    const started = performance.now()
+    await deliver(phone, token)
+    const acked = performance.now()
+    const answeredAt = await replies.replyTo(phone, 30_000, started)
+    const model = modelMs.get(token) ?? 0
+    const total = answeredAt - started
+    return {
+      total,
+      model,
+      overhead: total - model,
+      ack: acked - started,
+      pickup: (modelAt.get(token) ?? answeredAt) - acked,
+    }
+  }
+  const customers = Array.from(
+    { length: CUSTOMERS },
+    (_, index) => `5215560${String(index).padStart(6, '0')}`
+  )
+  ctx.log(`  warm-up: each of ${CUSTOMERS} customers writes once`)
+  for (const [index, phone] of customers.entries()) await oneTurn(phone, `TW-${index}`)
+  for (let run = 0; run < ctx.runs; run++) {
+    const turns: Turn[] = []
+    for (let index = 0; index < TURNS; index++) {
+      turns.push(await oneTurn(customers[index % CUSTOMERS], `TI-${run}-${index}`))
+      await sleep(20)
+    }
+    instantRuns.push(turns)
+    const overheads = turns.map((turn) => turn.overhead)
+    ctx.log(
+      `  instant model, run ${run + 1}: overhead p50 ${fmt(percentile(overheads, 50))} ms, p95 ${fmt(percentile(overheads, 95))} ms`
+    )
+  }
+
+  /**
+   * Part 2: a model that takes 2 s; 200 customers write at once.
+   */
+  delayMs = SLOW_MODEL_MS
+  const ideal = (SLOW_MODEL_MS / 1000) * Math.ceil(CONVERSATIONS / CONCURRENCY)
+  type Burst = {
+    lastS: number
+    medianS: number
+    answered: number
+    mostInFlight: number
+    deliveredS: number
+  }
+  const bursts: Burst[] = []
+  for (let run = 0; run < ctx.runs; run++) {
+    mostInFlight = 0
+    const phones = Array.from(
+      { length: CONVERSATIONS },
+      (_, index) => `52156${run + 1}${String(index).padStart(6, '0')}`
+    )
+    const started = performance.now()
+    const answers = phones.map((phone) =>
+      replies.replyTo(phone, ideal * 1000 * 3).then(
+        (at) => (at - started) / 1000,
+        () => Number.NaN
+      )
+    )
+    for (let index = 0; index < phones.length; index += 20) {
+      await Promise.all(
+        phones
+          .slice(index, index + 20)
+          .map((phone, offset) => deliver(phone, `TS-${run}-${index + offset}`))
+      )
+    }
+    const deliveredS = (performance.now() - started) / 1000
+    const times = await Promise.all(answers)
+    const answeredTimes = times.filter((time) => Number.isFinite(time))
+    bursts.push({
+      lastS: max(answeredTimes),
+      medianS: median(answeredTimes),
+      answered: answeredTimes.length,
+      mostInFlight,
+      deliveredS,
+    })
+    ctx.log(
+      `  2 s model, run ${run + 1}: ${answeredTimes.length}/${CONVERSATIONS} answered, last after ${fmt(max(answeredTimes))} s (ideal ${ideal} s), at most ${mostInFlight} model calls at once`
+    )
+    await sleep(1_000)
+  }
+
+  await deployment.stop()
+  const loadAfter = loadavg()
+
+  const p95 = instantRuns.map((turns) =>
+    percentile(
+      turns.map((turn) => turn.overhead),
+      95
+    )
+  )
+  const column = (pick: (turn: Turn) => number, p: number) =>
+    withRuns(
+      instantRuns.map((turns) => percentile(turns.map(pick), p)),
+      1
+    )
+  const lastS = bursts.map((burst) => burst.lastS)
+  const allAnswered = bursts.every((burst) => burst.answered === CONVERSATIONS)
+
+  return {
+    id: 'agent',
+    title: '2. Agent turn overhead and concurrency',
+    figures: [
+      {
+        figure: 'Agent turn overhead (webhook → sendText minus model time), p95',
+        value: `${fmt(median(p95))} ms (p50 ${fmt(
+          median(
+            instantRuns.map((turns) =>
+              percentile(
+                turns.map((turn) => turn.overhead),
+                50
+              )
+            )
+          )
+        )} ms)`,
+        target: '< 30 ms',
+        met: median(p95) < 30,
+      },
+      {
+        figure: `${CONVERSATIONS} conversations at once, 2 s model, ${CONCURRENCY} turns per worker`,
+        value: `all answered in ${fmt(median(lastS))} s (ideal ${ideal} s = 2 s × ⌈${CONVERSATIONS} / ${CONCURRENCY}⌉)`,
+        target: `≈ ${ideal} s, all answered`,
+        met: allAnswered && median(lastS) <= ideal * 1.15,
+      },
+    ],
+    markdown: `
+**Question**: what does the agent add to a reply besides the model's own
+time, and does a slow model make conversations wait behind each other?
+
+**How**: \`bench/agent.ts\`. The web role (\`QUEUE_WORKERS=off\`) and one
+\`queue:work\` worker (\`AGENT_CONCURRENCY=${CONCURRENCY}\`, the production
+shape) of the production build; a business with the bot on and a reply
+delay of 0 s (no debounce); the fake model (\`FakeOpenAI\`, a real HTTP
+server reached through LangChain and the OpenAI SDK) answers a plain reply
+without tools. The time runs from the moment the runner posts the
+customer's webhook to the moment the fake gateway has read the reply's
+\`/message/sendText\`; the model's time is what the fake spends between
+having read the request and answering (the configured delay plus its
+handler, under 0.1 ms when instant).
+
+*Instant model*: ${TURNS} turns one after another per run, ${CUSTOMERS} returning customers taking turns
+(each turn answered, then 20 ms, then the next customer writes); a warm-up turn per customer first
+(their first contact). The conversation's history grows by two messages a turn (the prompt keeps
+the latest ${'30'} within its budget). ${ctx.runs} runs; medians of the runs' percentiles, each run in brackets.
+
+| ms | p50 | p95 | max |
+| --- | ---: | ---: | ---: |
+| overhead (total − model) | ${column((t) => t.overhead, 50)} | ${column((t) => t.overhead, 95)} | ${column((t) => t.overhead, 100)} |
+| webhook answered (200) | ${column((t) => t.ack, 50)} | ${column((t) => t.ack, 95)} | ${column((t) => t.ack, 100)} |
+| webhook answered → model asked (queue pick-up, context) | ${column((t) => t.pickup, 50)} | ${column((t) => t.pickup, 95)} | ${column((t) => t.pickup, 100)} |
+
+*Model taking ${SLOW_MODEL_MS / 1000} s*: ${CONVERSATIONS} customers write at once (posted 20 at a time, all
+delivered within ${fmt(median(bursts.map((burst) => burst.deliveredS)))} s); the time runs from the first post to each reply.
+
+| | median of runs (each run) |
+| --- | --- |
+| last reply, s | ${withRuns(lastS, 1)} |
+| median reply, s | ${withRuns(
+      bursts.map((burst) => burst.medianS),
+      1
+    )} |
+| conversations answered | ${bursts.map((burst) => `${burst.answered}/${CONVERSATIONS}`).join(' / ')} |
+| most model calls at once | ${bursts.map((burst) => burst.mostInFlight).join(' / ')} |
+| ideal: 2 s × ⌈${CONVERSATIONS} / ${CONCURRENCY}⌉ | ${ideal} s |
+
+Load average ${loadBefore.map((value) => value.toFixed(2)).join(' / ')} before, ${loadAfter.map((value) => value.toFixed(2)).join(' / ')} after.
+`,
+  }
+}

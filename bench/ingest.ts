@@ -1,0 +1,309 @@
+/**
+ * Benchmark 1 (webhook ingest, bot off) and 6 (memory of the web process
+ * meanwhile): POST /webhooks/whatsapp at full speed and at 300 deliveries/s,
+ * beside a floor — a bare node:http server that parses the same JSON and
+ * does one INSERT through pg — measured in the same run.
+ */
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { loadavg } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from '#tests/helpers/throwaway_services'
+import {
+  BUILD_DIR,
+  type BenchDatabase,
+  Deployment,
+  deliveryBody,
+  setUpBusiness,
+} from './lib/deployment.js'
+import { postLoad, type LoadResult } from './lib/load.js'
+import { cpuMs, sampleRss, stop, track } from './lib/processes.js'
+import type { BenchContext, Section } from './lib/report.js'
+import { fmt, max, median, withRuns } from './lib/stats.js'
+
+const SECONDS = 10
+const CONNECTIONS = 32
+const RATE = 300
+const CUSTOMERS = 2_000
+
+const TEXTS = [
+  'Hola, ¿tienen tenis para correr talla 27?',
+  '¿Hacen envíos a Guadalajara? ¿Cuánto tarda?',
+  'Buenas tardes, quiero saber el precio de la sudadera gris',
+  '¿Aceptan pago con tarjeta o solo transferencia?',
+  'Ya hice el pago, les mando el comprobante',
+  '¿A qué hora abren el sábado?',
+  'Gracias, quedo pendiente del número de guía',
+  '¿Tienen la bolsa de piel en color café?',
+]
+
+export type IngestOptions = { database: BenchDatabase; profile?: string }
+
+export async function benchIngest(ctx: BenchContext, options: IngestOptions): Promise<Section[]> {
+  const loadBefore = loadavg()
+  const deployment = new Deployment(options.database)
+  await deployment.startFakes()
+  const nodeArgs = options.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`, '--trace-gc']
+    : []
+  const web = await deployment.web({}, nodeArgs)
+  await deployment.worker()
+  const business = await setUpBusiness(deployment, web, {
+    name: 'Zapatería Ingesta',
+    email: 'ingesta@bench.atiende.app',
+    botEnabled: false,
+  })
+
+  let sequence = 0
+  const body = () => {
+    sequence += 1
+    return deliveryBody(business.instanceName, {
+      id: `BENCH-INGEST-${sequence}`,
+      phone: `52155${String(10_000_000 + (sequence % CUSTOMERS)).padStart(8, '0')}`,
+      text: TEXTS[sequence % TEXTS.length],
+      pushName: `Cliente ${sequence % CUSTOMERS}`,
+    })
+  }
+
+  /**
+   * The floor writes into one conversation of the same business.
+   */
+  const first = await fetch(`${web.url}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...business.webhookHeaders },
+    body: body(),
+  })
+  if (first.status !== 200) throw new Error(`the first delivery answered ${first.status}`)
+  const { rows } = await options.database.query(
+    'SELECT id FROM conversations WHERE business_id = $1 LIMIT 1',
+    [business.id]
+  )
+  const floorPort = await freePort()
+  const floor = track(
+    spawn(process.execPath, [join(BUILD_DIR, 'bench', 'floor_server.js')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: options.database.url,
+        PORT: String(floorPort),
+        BUSINESS_ID: business.id,
+        CONVERSATION_ID: rows[0].id,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+  )
+  await new Promise<void>((resolve, reject) => {
+    floor.stdout!.once('data', () => resolve())
+    floor.once('exit', (code) => reject(new Error(`the floor server exited (${code})`)))
+  })
+  const floorUrl = `http://127.0.0.1:${floorPort}`
+
+  /**
+   * A phase, then a second for the requests still in flight to finish.
+   */
+  const load = async (url: string, seconds: number, rate?: number) => {
+    const result = await postLoad({
+      url,
+      path: '/webhooks/whatsapp',
+      headers: business.webhookHeaders,
+      body,
+      seconds,
+      connections: CONNECTIONS,
+      rate,
+    })
+    await sleep(1_000)
+    return result
+  }
+
+  /**
+   * Warm-up: every customer's contact and conversation exist afterwards
+   * (the steady state of a shop), and both servers' code is optimized.
+   */
+  ctx.log(
+    `  warm-up: each of ${CUSTOMERS.toLocaleString('en')} customers writes once, then app 5 s, floor 5 s`
+  )
+  await postLoad({
+    url: web.url,
+    path: '/webhooks/whatsapp',
+    headers: business.webhookHeaders,
+    body,
+    seconds: 120,
+    amount: CUSTOMERS,
+    connections: CONNECTIONS,
+  })
+  await load(web.url, 5)
+  await load(floorUrl, 5)
+
+  type Run = {
+    app: LoadResult
+    floor: LoadResult
+    appAtRate: LoadResult
+    floorAtRate: LoadResult
+    rss: number[]
+    appCpuMsPerRequest: number
+  }
+  const runs: Run[] = []
+  for (let index = 0; index < ctx.runs; index++) {
+    const rss = sampleRss(web.pid)
+    const cpuBefore = cpuMs(web.pid)!
+    /**
+     * Alternating the order cancels a drift of the machine within a run.
+     */
+    let app: LoadResult
+    let floorResult: LoadResult
+    if (index % 2 === 0) {
+      app = await load(web.url, SECONDS)
+      floorResult = await load(floorUrl, SECONDS)
+    } else {
+      floorResult = await load(floorUrl, SECONDS)
+      app = await load(web.url, SECONDS)
+    }
+    const cpuAfterMax = cpuMs(web.pid)!
+    const appAtRate = await load(web.url, SECONDS, RATE)
+    const floorAtRate = await load(floorUrl, SECONDS, RATE)
+    runs.push({
+      app,
+      floor: floorResult,
+      appAtRate,
+      floorAtRate,
+      rss: rss.stop(),
+      appCpuMsPerRequest: (cpuAfterMax - cpuBefore) / (app.ok || 1),
+    })
+    ctx.log(
+      `  run ${index + 1}: app ${fmt(app.rps, 0)}/s vs floor ${fmt(floorResult.rps, 0)}/s (${fmt(app.rps / floorResult.rps, 2)}×); at ${RATE}/s p50 ${appAtRate.p50} ms p99 ${appAtRate.p99} ms; RSS max ${fmt(max(runs.at(-1)!.rss), 0)} MB`
+    )
+  }
+
+  const stored = await options.database.query(
+    'SELECT count(*)::int AS count FROM messages WHERE business_id = $1',
+    [business.id]
+  )
+  const failures = runs.reduce(
+    (sum, run) => sum + run.app.failed + run.appAtRate.failed + run.floor.failed,
+    0
+  )
+
+  await stop(floor)
+  await deployment.stop()
+  const loadAfter = loadavg()
+
+  const ratio = runs.map((run) => run.app.rps / run.floor.rps)
+  const atRateP99 = runs.map((run) => run.appAtRate.p99)
+  const atRateRps = runs.map((run) => run.appAtRate.rps)
+  const rssAll = runs.flatMap((run) => run.rss)
+  const rssMax = runs.map((run) => max(run.rss))
+  const rssMedian = runs.map((run) => median(run.rss))
+
+  const table = [
+    '| | app (Atiende) | floor (node:http + pg) | app ÷ floor |',
+    '| --- | ---: | ---: | ---: |',
+    `| full speed, deliveries/s (${CONNECTIONS} connections) | ${withRuns(
+      runs.map((r) => r.app.rps),
+      0
+    )} | ${withRuns(
+      runs.map((r) => r.floor.rps),
+      0
+    )} | ${withRuns(ratio, 2)} |`,
+    `| full speed, p50 ms | ${withRuns(
+      runs.map((r) => r.app.p50),
+      0
+    )} | ${withRuns(
+      runs.map((r) => r.floor.p50),
+      0
+    )} | |`,
+    `| full speed, p99 ms | ${withRuns(
+      runs.map((r) => r.app.p99),
+      0
+    )} | ${withRuns(
+      runs.map((r) => r.floor.p99),
+      0
+    )} | |`,
+    `| at ${RATE}/s, achieved/s | ${withRuns(atRateRps, 0)} | ${withRuns(
+      runs.map((r) => r.floorAtRate.rps),
+      0
+    )} | |`,
+    `| at ${RATE}/s, p50 ms | ${withRuns(
+      runs.map((r) => r.appAtRate.p50),
+      0
+    )} | ${withRuns(
+      runs.map((r) => r.floorAtRate.p50),
+      0
+    )} | |`,
+    `| at ${RATE}/s, p99 ms | ${withRuns(atRateP99, 0)} | ${withRuns(
+      runs.map((r) => r.floorAtRate.p99),
+      0
+    )} | |`,
+    `| app CPU per delivery at full speed, ms | ${withRuns(
+      runs.map((r) => r.appCpuMsPerRequest),
+      2
+    )} | | |`,
+  ].join('\n')
+
+  const ingest: Section = {
+    id: 'ingest',
+    title: '1. Webhook ingest (bot off)',
+    figures: [
+      {
+        figure: 'Ingest throughput, app ÷ floor (same run)',
+        value: `${fmt(median(ratio), 2)}× (${fmt(median(runs.map((r) => r.app.rps)), 0)} vs ${fmt(median(runs.map((r) => r.floor.rps)), 0)} deliveries/s)`,
+        target: '≥ 0.5×',
+        met: median(ratio) >= 0.5,
+      },
+      {
+        figure: `Ingest p99 at ${RATE} deliveries/s`,
+        value: `${fmt(median(atRateP99), 0)} ms (p50 ${fmt(median(runs.map((r) => r.appAtRate.p50)), 0)} ms)`,
+        target: '< 50 ms',
+        met: median(atRateP99) < 50 && median(atRateRps) >= RATE * 0.95,
+      },
+    ],
+    markdown: `
+**Question**: how many gateway deliveries (a customer's text, \`messages.upsert\`)
+does one web process store and broadcast per second, how fast does it answer
+at ${RATE} deliveries/s, and how does that compare with the least any Node.js
+server must do for the same delivery?
+
+**How**: \`bench/ingest.ts\`. The web role of the production build
+(\`QUEUE_WORKERS=off\`, \`LOG_LEVEL=warn\`, pool of 10 connections) and a
+\`queue:work\` worker, on a fresh database; a business signed up through the
+API with WhatsApp connected and the bot switched off (nothing is scheduled:
+persist + broadcast only). Load from the runner process with autocannon
+(${CONNECTIONS} connections, ${SECONDS} s per phase), each delivery with a
+unique gateway id, from ${CUSTOMERS.toLocaleString('en')} customers whose
+contacts and conversations exist after a warm-up (one delivery per customer,
+then 5 s on the app and 5 s on the floor). The floor (\`bench/floor_server.ts\`, its own process) is a bare
+\`node:http\` server that parses the same JSON and does one
+\`INSERT … ON CONFLICT DO NOTHING\` into \`messages\` through \`pg\` (same
+table, same indexes, pool of 10). Each run measures the app and the floor
+at full speed (alternating which goes first), then both at ${RATE}/s
+(autocannon's latencies corrected for coordinated omission). ${ctx.runs}
+runs; medians, then each run in brackets.
+
+${table}
+
+${stored.rows[0].count.toLocaleString('en')} messages stored by the app; ${failures} failed answers (non-2xx or errors) over all
+phases. Load average ${loadBefore.map((v) => v.toFixed(2)).join(' / ')} before, ${loadAfter.map((v) => v.toFixed(2)).join(' / ')} after.
+`,
+  }
+
+  const memory: Section = {
+    id: 'memory',
+    title: '6. Memory of the web process during benchmark 1',
+    figures: [
+      {
+        figure: 'Web process RSS during benchmark 1, max',
+        value: `${fmt(median(rssMax), 0)} MB (median ${fmt(median(rssMedian), 0)} MB)`,
+        target: '< 300 MB',
+        met: median(rssMax) < 300,
+      },
+    ],
+    markdown: `
+VmRSS of the web process (\`/proc/<pid>/status\`), sampled every 100 ms
+through every measured phase of benchmark 1 (full speed and ${RATE}/s), ${rssAll.length.toLocaleString('en')} samples.
+
+| | max MB | median MB |
+| --- | ---: | ---: |
+| per run | ${withRuns(rssMax, 0)} | ${withRuns(rssMedian, 0)} |
+| all samples | ${fmt(max(rssAll), 0)} | ${fmt(median(rssAll), 0)} |
+`,
+  }
+  return [ingest, memory]
+}
