@@ -28,7 +28,7 @@ server.use([
  * NUL refusal (their parser drops NULs instead).
  */
 router.use([
-  () => import('@adonisjs/core/bodyparser_middleware'),
+  () => import('#middleware/body_parser_middleware'),
   exceptWebhooks(() => import('@adonisjs/session/session_middleware')),
   exceptWebhooks(() => import('@adonisjs/shield/shield_middleware')),
   exceptWebhooks(() => import('@adonisjs/auth/initialize_auth_middleware')),

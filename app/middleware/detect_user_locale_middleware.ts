@@ -30,9 +30,11 @@ export default class DetectUserLocaleMiddleware {
     ctx.i18n = i18nManager.locale(language || i18nManager.defaultLocale)
     ctx.containerResolver.bindValue(I18n, ctx.i18n)
 
-    if ('view' in ctx) {
-      ctx.view.share({ i18n: ctx.i18n })
-    }
+    /**
+     * Not shared with ctx.view: reading it creates a template renderer on
+     * every request, JSON and webhooks included. The page shell takes the
+     * locale from the page's props.
+     */
 
     return next()
   }

@@ -1,8 +1,9 @@
 import { WhatsappInstanceSchema } from '#database/schema'
 import encryption from '@adonisjs/core/services/encryption'
-import { belongsTo, column } from '@adonisjs/lucid/orm'
+import { afterDelete, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Business from '#models/business'
+import { webhookInstances } from '#services/whatsapp/webhook_instances'
 
 export type InstanceStatus = 'pending_qr' | 'open' | 'closed' | 'refused'
 
@@ -24,6 +25,15 @@ export default class WhatsappInstance extends WhatsappInstanceSchema {
 
   @belongsTo(() => Business)
   declare business: BelongsTo<typeof Business>
+
+  /**
+   * Its webhook deliveries are refused from now on in this process (other
+   * replicas forget it within seconds).
+   */
+  @afterDelete()
+  static forgetWebhookSecret(instance: WhatsappInstance) {
+    webhookInstances.forget(instance.instanceName)
+  }
 
   static encrypt(value: string) {
     return encryption.encrypt(value)

@@ -9,12 +9,13 @@ import Message, {
   type MessageDirection,
   type MessageStatus,
 } from '#models/message'
-import type WhatsappInstance from '#models/whatsapp_instance'
+import WhatsappInstance from '#models/whatsapp_instance'
+import type { WebhookInstance } from '#services/whatsapp/webhook_instances'
 import MessageTransformer from '#transformers/message_transformer'
 import WhatsappInstanceTransformer from '#transformers/whatsapp_instance_transformer'
 import { BusinessEvents } from '#services/business_events'
 import { serialize } from '#services/serializer'
-import { sqlBindings } from '#services/sql'
+import { positional, preparedQuery, sqlBindings } from '#services/sql'
 import type { GatewayEvent, MessageContent } from '#services/whatsapp/whatsapp_gateway'
 import { findOrCreateConversation } from '#actions/whatsapp/conversations'
 import BotControl from '#actions/conversations/bot_control'
@@ -49,7 +50,7 @@ export default class IngestGatewayEvents {
     private storage: MediaStorage
   ) {}
 
-  async handle(instance: WhatsappInstance, gatewayEvents: GatewayEvent[]) {
+  async handle(instance: WebhookInstance, gatewayEvents: GatewayEvent[]) {
     for (const event of gatewayEvents) {
       switch (event.kind) {
         case 'message':
@@ -60,10 +61,10 @@ export default class IngestGatewayEvents {
           await this.#status(instance, event.id, event.status)
           break
         case 'connection':
-          await this.#connection(instance, event)
+          await this.#connection(await this.#model(instance), event)
           break
         case 'qr':
-          await this.#qr(instance, event.qr)
+          await this.#qr(await this.#model(instance), event.qr)
           break
         case 'ignored':
           logger.debug({ instance: instance.instanceName, reason: event.reason }, 'webhook ignored')
@@ -72,7 +73,16 @@ export default class IngestGatewayEvents {
     }
   }
 
-  async #message(instance: WhatsappInstance, event: MessageEvent) {
+  /**
+   * The instance's row, for the events that change it.
+   */
+  async #model(instance: WebhookInstance) {
+    return instance instanceof WhatsappInstance
+      ? instance
+      : await WhatsappInstance.findOrFail(instance.id)
+  }
+
+  async #message(instance: WebhookInstance, event: MessageEvent) {
     const fromBusiness = event.kind === 'sent' || event.fromMe
     const direction: MessageDirection = fromBusiness ? 'outbound' : 'inbound'
     /**
@@ -181,7 +191,7 @@ export default class IngestGatewayEvents {
    * resolved conversation, a changed name or number).
    */
   async #appendToOpenConversation(
-    instance: WhatsappInstance,
+    instance: WebhookInstance,
     event: Extract<GatewayEvent, { kind: 'message' }>
   ): Promise<Appended | 'duplicate' | null> {
     const { chat, pushName } = event
@@ -190,7 +200,7 @@ export default class IngestGatewayEvents {
       chat.lid ? 'other.lid = :lid OR other.wa_jid = :lid' : null,
     ].filter(Boolean)
     const columns = messageColumns(event.content)
-    const result = await db.rawQuery(
+    const statement = positional(
       `WITH target AS (
          SELECT conversations.id, businesses.bot_enabled, businesses.reply_delay_seconds
          FROM contacts
@@ -249,16 +259,17 @@ export default class IngestGatewayEvents {
         preview: Conversation.preview(previewText(event.content)),
       }
     )
+    const [row] = await preparedQuery(statement.text, statement.values)
     const {
       target_conversation_id: conversationId,
       target_bot_enabled: botEnabled,
       target_reply_delay_seconds: replyDelaySeconds,
-      ...row
-    } = result.rows[0]
+      ...message
+    } = row
     if (!conversationId) return null
-    if (!row.id) return 'duplicate'
+    if (!message.id) return 'duplicate'
     return {
-      message: Message.$createFromAdapterResult(row)!,
+      message: Message.$createFromAdapterResult(message)!,
       conversationId,
       business: { botEnabled, replyDelaySeconds },
     }
@@ -269,12 +280,16 @@ export default class IngestGatewayEvents {
    * agent's scheduler).
    */
   async #announce(
-    instance: WhatsappInstance,
+    instance: WebhookInstance,
     stored: Appended | Omit<Appended, 'business'>,
     direction: MessageDirection,
     author: MessageAuthor
   ) {
-    const payload = await serialize(MessageTransformer.transform(stored.message))
+    /**
+     * toObject() directly: a message has nothing to resolve, and
+     * MessageTransformer.transform() captures a stack trace per call.
+     */
+    const payload = new MessageTransformer(stored.message).toObject()
     this.events.broadcast(instance.businessId, {
       type: 'message.created',
       conversationId: stored.conversationId,
@@ -291,7 +306,7 @@ export default class IngestGatewayEvents {
     })
   }
 
-  async #storeMedia(instance: WhatsappInstance, event: MessageEvent) {
+  async #storeMedia(instance: WebhookInstance, event: MessageEvent) {
     const content = event.content
     if (!('base64' in content) || !content.base64) return null
     const known = await Message.query()
@@ -312,7 +327,7 @@ export default class IngestGatewayEvents {
     }
   }
 
-  async #status(instance: WhatsappInstance, gatewayMessageId: string, status: MessageStatus) {
+  async #status(instance: WebhookInstance, gatewayMessageId: string, status: MessageStatus) {
     const updated = await db.transaction((trx) =>
       this.#advanceStatus(trx, instance.businessId, gatewayMessageId, status)
     )

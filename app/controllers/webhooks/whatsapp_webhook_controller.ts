@@ -1,10 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
-import { createHash, timingSafeEqual } from 'node:crypto'
-import WhatsappInstance from '#models/whatsapp_instance'
 import IngestGatewayEvents from '#actions/whatsapp/ingest_gateway_events'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
+import { webhookInstances } from '#services/whatsapp/webhook_instances'
 import { noteBusinessInLogs } from '#services/request_log'
 
 /**
@@ -33,12 +32,11 @@ export default class WhatsappWebhookController {
       return response.unauthorized({ message: 'Missing authorization' })
     }
 
-    const instance = await WhatsappInstance.findBy('instance_name', parsed.instanceName)
-    if (!instance) {
+    const instance = await webhookInstances.authenticate(parsed.instanceName, authorization)
+    if (instance === 'unknown') {
       return response.notFound({ message: 'Unknown instance' })
     }
-
-    if (!sameSecret(authorization, `Bearer ${instance.revealWebhookSecret()}`)) {
+    if (instance === 'wrong secret') {
       return response.unauthorized({ message: 'Wrong authorization' })
     }
     noteBusinessInLogs(instance.businessId, ctx)
@@ -46,13 +44,4 @@ export default class WhatsappWebhookController {
     await ingest.handle(instance, parsed.events)
     return response.ok({ received: parsed.events.length })
   }
-}
-
-/**
- * Constant-time comparison (hashing first makes the lengths equal).
- */
-function sameSecret(given: string, expected: string) {
-  const a = createHash('sha256').update(given).digest()
-  const b = createHash('sha256').update(expected).digest()
-  return timingSafeEqual(a, b)
 }
