@@ -36,9 +36,18 @@ if [ "$role" != ace ]; then
   printf '%s\n' "$role" >"${ATIENDE_ROLE_FILE:-/tmp/atiende-role}"
 fi
 
+# V8's heap sizing for the long-running roles: a 16 MB young generation
+# and an old generation allowed to grow by half of what is live before a
+# full collection. V8 sizes both from the machine's memory; on a 24 GB
+# host a busy web process then reached 350-400 MB of RSS, with these about
+# 240 MB for a few percent more CPU (docs/performance.md, benchmark 6).
+# NODE_HEAP_FLAGS= (empty) leaves V8's defaults.
+NODE_HEAP_FLAGS=${NODE_HEAP_FLAGS-"--max-semi-space-size=16 --heap-growing-percent=50"}
+
+# shellcheck disable=SC2086 # the flags are words on purpose
 case "$role" in
-  web) exec node bin/server.js "$@" ;;
-  worker) exec node ace.js queue:work "$@" ;;
+  web) exec node $NODE_HEAP_FLAGS bin/server.js "$@" ;;
+  worker) exec node $NODE_HEAP_FLAGS ace.js queue:work "$@" ;;
   migrate) exec node ace.js migration:run --force "$@" ;;
   ace)
     [ $# -gt 0 ] || usage

@@ -31,7 +31,7 @@ test.group('Ops: image entrypoint and healthcheck', (group) => {
         process.on('SIGTERM', () => { console.log('SIGTERM'); process.exit(0) })
         setInterval(() => {}, 1000)
       }
-      console.log(JSON.stringify({ script: '${script}', args: process.argv.slice(2), role: process.env.ATIENDE_ROLE }))
+      console.log(JSON.stringify({ script: '${script}', args: process.argv.slice(2), role: process.env.ATIENDE_ROLE, node: process.execArgv }))
     `
     await writeFile(join(appDir, 'bin', 'server.js'), report('bin/server.js'))
     await writeFile(join(appDir, 'ace.js'), report('ace.js'))
@@ -46,16 +46,24 @@ test.group('Ops: image entrypoint and healthcheck', (group) => {
   }
 
   test('the first argument picks the role', async ({ assert }) => {
-    const cases: [string[], { script: string; args: string[]; role: string }][] = [
-      [['web'], { script: 'bin/server.js', args: [], role: 'web' }],
-      [['worker'], { script: 'ace.js', args: ['queue:work'], role: 'worker' }],
-      [['migrate'], { script: 'ace.js', args: ['migration:run', '--force'], role: 'migrate' }],
+    /**
+     * The long-running roles get the image's heap sizing.
+     */
+    const heap = ['--max-semi-space-size=16', '--heap-growing-percent=50']
+    const cases: [string[], { script: string; args: string[]; role: string; node: string[] }][] = [
+      [['web'], { script: 'bin/server.js', args: [], role: 'web', node: heap }],
+      [['worker'], { script: 'ace.js', args: ['queue:work'], role: 'worker', node: heap }],
+      [
+        ['migrate'],
+        { script: 'ace.js', args: ['migration:run', '--force'], role: 'migrate', node: [] },
+      ],
       [
         ['ace', 'user:create', '--email', 'owner@example.com', '--name', 'Dueña Núñez'],
         {
           script: 'ace.js',
           args: ['user:create', '--email', 'owner@example.com', '--name', 'Dueña Núñez'],
           role: 'ace',
+          node: [],
         },
       ],
     ]
@@ -71,6 +79,9 @@ test.group('Ops: image entrypoint and healthcheck', (group) => {
       const written = await readFile(roleFile, 'utf8')
       assert.equal(written.trim(), expected.role === 'ace' ? 'web' : expected.role)
     }
+
+    const defaults = await start(['web'], { NODE_HEAP_FLAGS: '' })
+    assert.deepEqual(JSON.parse(defaults.stdout).node, [], 'NODE_HEAP_FLAGS= leaves V8 alone')
 
     for (const args of [[], ['serve'], ['ace']]) {
       const run = await start(args)
