@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -86,6 +86,18 @@ export class BenchDatabase {
 export type AppSettings = Record<string, string>
 
 /**
+ * The V8 flags the image starts the web and worker roles with
+ * (NODE_HEAP_FLAGS in docker/entrypoint.sh): the benchmarks measure the
+ * processes as production runs them.
+ */
+export const IMAGE_NODE_FLAGS = (() => {
+  const entrypoint = readFileSync(join(APP_ROOT, 'docker', 'entrypoint.sh'), 'utf8')
+  const match = /^NODE_HEAP_FLAGS=\$\{NODE_HEAP_FLAGS-"([^"]*)"\}$/m.exec(entrypoint)
+  if (!match) throw new Error('docker/entrypoint.sh no longer sets NODE_HEAP_FLAGS')
+  return match[1].split(/\s+/).filter(Boolean)
+})()
+
+/**
  * One process of the production build (build/, written by `node ace
  * build`): the web role (bin/server.js) or the worker role (ace.js
  * queue:work), on 127.0.0.1, with no `.env` file read.
@@ -127,7 +139,7 @@ export class AppProcess {
           : ['bin/server.js']
         : ['ace.js', 'queue:work']
     const child = track(
-      spawn(process.execPath, [...this.nodeArgs, ...script], {
+      spawn(process.execPath, [...IMAGE_NODE_FLAGS, ...this.nodeArgs, ...script], {
         cwd: fromSource ? APP_ROOT : BUILD_DIR,
         env: this.env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
@@ -112,6 +112,44 @@ export function cpuMs(pid: number) {
   } catch {
     return null
   }
+}
+
+/**
+ * CPU time of every PostgreSQL process on the machine (its backends and
+ * background workers), in ms: the server's share of a phase, as the
+ * difference of two readings.
+ */
+export function postgresCpuMs() {
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue
+    } catch {
+      continue
+    }
+    try {
+      /**
+       * utime + stime, and cutime + cstime: a backend that exited during
+       * the phase left its time to the postmaster.
+       */
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')
+      const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0)
+      total += (ticks * 1000) / 100
+    } catch {}
+  }
+  return total
+}
+
+/**
+ * Busy CPU time of the whole machine (every core, /proc/stat: all but idle
+ * and iowait), in ms.
+ */
+export function machineBusyMs() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1)
+  const ticks = fields.map(Number)
+  const busy = ticks.reduce((sum, value) => sum + value, 0) - ticks[3] - ticks[4]
+  return (busy * 1000) / 100
 }
 
 export async function waitFor(
