@@ -81,30 +81,36 @@ export default class AnswerConversation {
   async handle(conversationId: string, options: AnswerOptions): Promise<AnswerResult> {
     const conversation = await Conversation.find(conversationId)
     if (!conversation) return { kind: 'nothing_to_answer' }
-    const business = await Business.findOrFail(conversation.businessId)
-
-    const interrupted = await AgentRun.query()
-      .where('conversation_id', conversation.id)
-      .where('outcome', 'replying')
-      .orderBy('created_at', 'desc')
-      .first()
+    /**
+     * Independent reads (and the one update of other runs) go out
+     * together: each is a round trip the customer would otherwise wait for.
+     */
+    const [business, interrupted, , triggers] = await Promise.all([
+      Business.findOrFail(conversation.businessId),
+      AgentRun.query()
+        .where('conversation_id', conversation.id)
+        .where('outcome', 'replying')
+        .orderBy('created_at', 'desc')
+        .first(),
+      /**
+       * Only one turn of a conversation runs at a time (the queue's
+       * policy): one still "running" belongs to a worker that died while
+       * the model was thinking. Its reply was never stored; this turn
+       * answers instead.
+       */
+      options.source === 'whatsapp'
+        ? AgentRun.query()
+            .where('conversation_id', conversation.id)
+            .where('source', 'whatsapp')
+            .where('outcome', 'running')
+            .update({ outcome: 'failed', reason: 'interrupted', finishedAt: new Date() })
+        : null,
+      this.#pendingCustomerMessages(conversation),
+    ])
     if (interrupted) {
       await this.#deliver(business, interrupted)
     }
-    /**
-     * Only one turn of a conversation runs at a time (the queue's policy):
-     * one still "running" belongs to a worker that died while the model was
-     * thinking. Its reply was never stored; this turn answers instead.
-     */
-    if (options.source === 'whatsapp') {
-      await AgentRun.query()
-        .where('conversation_id', conversation.id)
-        .where('source', 'whatsapp')
-        .where('outcome', 'running')
-        .update({ outcome: 'failed', reason: 'interrupted', finishedAt: new Date() })
-    }
 
-    const triggers = await this.#pendingCustomerMessages(conversation)
     if (triggers.length === 0) return { kind: 'nothing_to_answer' }
     const last = triggers[triggers.length - 1]
 
@@ -123,19 +129,22 @@ export default class AnswerConversation {
       return { kind: 'skipped', reason: skip, runId: run.id }
     }
 
-    const run = await AgentRun.create({
-      businessId: business.id,
-      conversationId: conversation.id,
-      source: options.source,
-      triggerMessageIds: triggers.map((message) => message.id),
-      model: business.openaiModel,
-      outcome: 'running',
-      toolCalls: [],
-    })
+    const [run, transcript, system] = await Promise.all([
+      AgentRun.create({
+        businessId: business.id,
+        conversationId: conversation.id,
+        source: options.source,
+        triggerMessageIds: triggers.map((message) => message.id),
+        model: business.openaiModel,
+        outcome: 'running',
+        toolCalls: [],
+      }),
+      this.context.history(business, conversation.id),
+      this.context.system(business),
+    ])
 
     let handedOff = false
-    const transcript = await this.context.history(business, conversation.id)
-    const messages = this.context.messages(await this.context.system(business), transcript)
+    const messages = this.context.messages(system, transcript)
 
     let result: TurnResult
     try {
@@ -155,13 +164,15 @@ export default class AnswerConversation {
       return this.#failed(business, conversation, run, triggers, error)
     }
 
-    await this.#recordTurn(business, run, result)
-
     /**
-     * The last word before anything is stored or sent.
+     * The last word before anything is stored or sent (read again while
+     * the turn is recorded).
      */
-    await conversation.refresh()
-    await business.refresh()
+    this.#noteUsage(business, run, result)
+    await Promise.all([run.save(), conversation.refresh(), business.refresh()])
+    if (business.monthlyBudgetUsd !== null && (await this.usage.budgetReached(business))) {
+      await this.#block(business, 'budget_reached')
+    }
     const discard = await this.#discardReason(
       business,
       conversation,
@@ -291,25 +302,30 @@ export default class AnswerConversation {
     if (!conversation.botEnabled) return 'conversation_paused'
     if (conversation.needsHuman && !handedOff) return 'needs_human'
     if (conversation.isBotPaused()) return 'human_took_over'
-    const human = await Message.query()
-      .where('conversation_id', conversation.id)
-      .where('author', 'human')
-      .where('created_at', '>', run.createdAt.toJSDate())
-      .first()
-    if (human) return 'human_took_over'
-    if (options.source === 'whatsapp') {
-      const newer = await Message.query()
+    const [human, newer] = await Promise.all([
+      Message.query()
         .where('conversation_id', conversation.id)
-        .where('author', 'customer')
-        .whereNull('agent_handled_at')
-        .whereNotIn('id', triggerIds)
-        .first()
-      if (newer) return 'newer_customer_messages'
-    }
+        .where('author', 'human')
+        .where('created_at', '>', run.createdAt.toJSDate())
+        .first(),
+      options.source === 'whatsapp'
+        ? Message.query()
+            .where('conversation_id', conversation.id)
+            .where('author', 'customer')
+            .whereNull('agent_handled_at')
+            .whereNotIn('id', triggerIds)
+            .first()
+        : null,
+    ])
+    if (human) return 'human_took_over'
+    if (newer) return 'newer_customer_messages'
     return null
   }
 
-  async #recordTurn(business: Business, run: AgentRun, result: TurnResult) {
+  /**
+   * What the turn cost, on its run (saved by the caller).
+   */
+  #noteUsage(business: Business, run: AgentRun, result: TurnResult) {
     run.merge({
       promptTokens: result.usage.promptTokens,
       completionTokens: result.usage.completionTokens,
@@ -322,30 +338,28 @@ export default class AnswerConversation {
       modelCalls: result.modelCalls,
       toolCalls: result.toolCalls,
     })
-    await run.save()
-    if (business.monthlyBudgetUsd !== null && (await this.usage.budgetReached(business))) {
-      await this.#block(business, 'budget_reached')
-    }
   }
 
   /**
    * Sends the run's pending messages in order, after a "typing…".
    */
   async #deliver(business: Business, run: AgentRun): Promise<boolean> {
-    const instance = await WhatsappInstance.findBy('business_id', business.id)
-    const pending = await Message.query()
-      .where('agent_run_id', run.id)
-      .where('status', 'pending')
-      .whereNull('gateway_message_id')
-      .orderBy('sent_at')
-
-    let allSent = true
-    if (instance && instance.status === 'open' && pending.length > 0) {
-      const contact = await Contact.query()
+    const [instance, pending, contact] = await Promise.all([
+      WhatsappInstance.findBy('business_id', business.id),
+      Message.query()
+        .where('agent_run_id', run.id)
+        .where('status', 'pending')
+        .whereNull('gateway_message_id')
+        .orderBy('sent_at'),
+      Contact.query()
         .whereIn('id', (query) =>
           query.from('conversations').select('contact_id').where('id', run.conversationId!)
         )
-        .firstOrFail()
+        .firstOrFail(),
+    ])
+
+    let allSent = true
+    if (instance && instance.status === 'open' && pending.length > 0) {
       this.gateway.sendPresence(instance.credentials(), contact.waJid, 1200).catch(() => {})
       for (const message of pending) {
         const delivered = await this.sender.deliver(instance, message)

@@ -143,11 +143,22 @@ export class JobQueue {
    */
   async scheduleReply(conversationId: string, delaySeconds: number) {
     const boss = await this.start()
-    const startAfter = new Date(Date.now() + delaySeconds * 1000)
-    await boss.upsert(AGENT_REPLY_QUEUE, { conversationId } satisfies AgentReplyJob, {
-      singletonKey: conversationId,
-      startAfter,
-    })
+    if (delaySeconds <= 0) {
+      /**
+       * Due at once: nothing to push back. One statement instead of the
+       * upsert's transaction; a job already waiting for this conversation
+       * (one per state, the queue's policy) answers this message too.
+       */
+      await boss.send(AGENT_REPLY_QUEUE, { conversationId } satisfies AgentReplyJob, {
+        singletonKey: conversationId,
+      })
+    } else {
+      const startAfter = new Date(Date.now() + delaySeconds * 1000)
+      await boss.upsert(AGENT_REPLY_QUEUE, { conversationId } satisfies AgentReplyJob, {
+        singletonKey: conversationId,
+        startAfter,
+      })
+    }
     this.#wake(AGENT_REPLY_QUEUE, delaySeconds * 1000)
   }
 
