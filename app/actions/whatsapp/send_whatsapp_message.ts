@@ -147,11 +147,17 @@ export default class SendWhatsappMessage {
     message: Message,
     options: { fromQueue?: boolean } = {}
   ): Promise<Message> {
-    if (!options.fromQueue && (await this.#waitingBehindQueued(message))) {
+    const [waiting, contact] = await Promise.all([
+      options.fromQueue ? false : this.#waitingBehindQueued(message),
+      Contact.query()
+        .whereIn('id', (query) =>
+          query.from('conversations').select('contact_id').where('id', message.conversationId)
+        )
+        .firstOrFail(),
+    ])
+    if (waiting) {
       return this.#enqueue(message)
     }
-    const conversation = await message.related('conversation').query().firstOrFail()
-    const contact = await Contact.findOrFail(conversation.contactId)
 
     try {
       const media = await this.#media(message)
