@@ -17,7 +17,7 @@ import {
   deliveryBody,
   setUpBusiness,
 } from './lib/deployment.js'
-import { postLoad, type LoadResult } from './lib/load.js'
+import { pacedLoad, postLoad, type LoadResult } from './lib/load.js'
 import { cpuMs, machineBusyMs, postgresCpuMs, sampleRss, stop, track } from './lib/processes.js'
 import type { BenchContext, Section } from './lib/report.js'
 import { fmt, max, median, withRuns } from './lib/stats.js'
@@ -102,15 +102,15 @@ export async function benchIngest(ctx: BenchContext, options: IngestOptions): Pr
    * A phase, then a second for the requests still in flight to finish.
    */
   const load = async (url: string, seconds: number, rate?: number) => {
-    const result = await postLoad({
+    const phase = {
       url,
       path: '/webhooks/whatsapp',
       headers: business.webhookHeaders,
       body,
       seconds,
       connections: CONNECTIONS,
-      rate,
-    })
+    }
+    const result = rate ? await pacedLoad({ ...phase, rate }) : await postLoad(phase)
     await sleep(1_000)
     return result
   }
@@ -197,7 +197,7 @@ export async function benchIngest(ctx: BenchContext, options: IngestOptions): Pr
       rss: rss.stop(),
     })
     ctx.log(
-      `  run ${index + 1}: app ${fmt(app.rps, 0)}/s vs floor ${fmt(floorResult.rps, 0)}/s (${fmt(app.rps / floorResult.rps, 2)}×); at ${RATE}/s p50 ${appAtRate.p50} ms p99 ${appAtRate.p99} ms; RSS max ${fmt(max(runs.at(-1)!.rss), 0)} MB`
+      `  run ${index + 1}: app ${fmt(app.rps, 0)}/s vs floor ${fmt(floorResult.rps, 0)}/s (${fmt(app.rps / floorResult.rps, 2)}×); at ${RATE}/s p50 ${fmt(appAtRate.p50)} ms p99 ${fmt(appAtRate.p99)} ms; RSS max ${fmt(max(runs.at(-1)!.rss), 0)} MB`
     )
     ctx.log(
       `    CPU ms per delivery (server / PostgreSQL / load / machine): app ${fmt(app.cpu.server, 2)} / ${fmt(app.cpu.postgres, 2)} / ${fmt(app.cpu.runner, 2)} / ${fmt(app.cpu.machine, 2)}, floor ${fmt(floorResult.cpu.server, 2)} / ${fmt(floorResult.cpu.postgres, 2)} / ${fmt(floorResult.cpu.runner, 2)} / ${fmt(floorResult.cpu.machine, 2)}`
@@ -254,14 +254,14 @@ export async function benchIngest(ctx: BenchContext, options: IngestOptions): Pr
     )} | |`,
     `| at ${RATE}/s, p50 ms | ${withRuns(
       runs.map((r) => r.appAtRate.p50),
-      0
+      1
     )} | ${withRuns(
       runs.map((r) => r.floorAtRate.p50),
-      0
+      1
     )} | |`,
-    `| at ${RATE}/s, p99 ms | ${withRuns(atRateP99, 0)} | ${withRuns(
+    `| at ${RATE}/s, p99 ms | ${withRuns(atRateP99, 1)} | ${withRuns(
       runs.map((r) => r.floorAtRate.p99),
-      0
+      1
     )} | |`,
     `| CPU per delivery at full speed, server process, ms | ${withRuns(
       runs.map((r) => r.app.cpu.server),
@@ -305,7 +305,7 @@ export async function benchIngest(ctx: BenchContext, options: IngestOptions): Pr
       },
       {
         figure: `Ingest p99 at ${RATE} deliveries/s`,
-        value: `${fmt(median(atRateP99), 0)} ms (p50 ${fmt(median(runs.map((r) => r.appAtRate.p50)), 0)} ms)`,
+        value: `${fmt(median(atRateP99), 1)} ms (p50 ${fmt(median(runs.map((r) => r.appAtRate.p50)), 1)} ms)`,
         target: '< 50 ms',
         met: median(atRateP99) < 50 && median(atRateRps) >= RATE * 0.95,
       },
@@ -330,7 +330,9 @@ The floor (\`bench/floor_server.ts\`, its own process) is a bare
 \`INSERT … ON CONFLICT DO NOTHING\` into \`messages\` through \`pg\` (same
 table, same indexes, pool of 10). Each run measures the app and the floor
 at full speed (alternating which goes first), then both at ${RATE}/s
-(autocannon's latencies corrected for coordinated omission). ${ctx.runs}
+(paced: one delivery every 3.3 ms, open loop, each latency from the moment
+its delivery was due, \`pacedLoad\` in \`bench/lib/load.ts\`; autocannon's rate
+limit sends each second's share in a burst when the second starts). ${ctx.runs}
 runs; medians, then each run in brackets.
 
 ${table}
@@ -390,8 +392,16 @@ into one statement and one commit, or a route that bypasses the framework's
 per-request container resolution. Neither was done: the first delays every
 acknowledgement by a batching window and puts one delivery's failure on its
 neighbours, the second gives up the validation and error handling every
-other route shares. At 300 deliveries/s, the load a busy shop's gateway can
-send, p99 is under 50 ms.
+other route shares.
+
+At a steady 300 deliveries/s (far more than one shop's gateway sends) the
+app answers in about 2 ms at p50 and 10-30 ms at p99 in most runs; in
+some runs a few dozen deliveries in a row waited 100-150 ms (one run in
+three on 2026-12-01, not during a checkpoint, cause not found: the app's
+full collections take under 10 ms); the summary reports the median of the
+runs' p99. With autocannon's own rate limit, which sends each second's
+300 requests at once, the same build measured 41-50 ms and the floor
+33-39 ms: that was the burst, not the servers.
 `,
   }
 

@@ -6,7 +6,7 @@
 import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type BenchDatabase, Deployment, deliveryBody, setUpBusiness } from './lib/deployment.js'
-import { postLoad } from './lib/load.js'
+import { pacedLoad } from './lib/load.js'
 import type { BenchContext, Section } from './lib/report.js'
 import { subscribeToBusiness } from './lib/sse.js'
 import { fmt, median, percentile, withRuns } from './lib/stats.js'
@@ -90,7 +90,7 @@ export async function benchLive(
     latencies.length = 0
     sentAt.clear()
     const before = sequence
-    const load = await postLoad({
+    const load = await pacedLoad({
       url: web.url,
       path: '/webhooks/whatsapp',
       headers: business.webhookHeaders,
@@ -158,8 +158,8 @@ business's channel, as the inbox page does; the runner posts deliveries and
 times each from just before its POST to the arrival of its
 \`message.created\` on the stream (matched by the gateway's message id).
 ${CUSTOMERS} customers, each written to once in a warm-up. Per run: ${CALM} deliveries
-${CALM_EVERY_MS} ms apart (${1000 / CALM_EVERY_MS}/s), then ${SECONDS} s at ${RATE} deliveries/s with autocannon
-(32 connections; the time is taken when autocannon builds each request). ${ctx.runs} runs; medians of the runs'
+${CALM_EVERY_MS} ms apart (${1000 / CALM_EVERY_MS}/s), then ${SECONDS} s at ${RATE} deliveries/s, paced (one every ${fmt(1000 / RATE, 1)} ms, up to
+32 connections, \`pacedLoad\`; the time is taken when each request is built). ${ctx.runs} runs; medians of the runs'
 percentiles, each run in brackets.
 
 | ms | p50 | p95 | p99 | events |
@@ -170,7 +170,7 @@ ${row(
   loadRuns.map((run) => run.latencies)
 )}
 
-During the ${RATE}/s phases autocannon achieved ${loadRuns.map((run) => fmt(run.rps, 0)).join(' / ')} deliveries/s; events heard / deliveries posted: ${loadRuns.map((run) => `${run.heard}/${run.sent}`).join(', ')}. Load average ${loadBefore.map((value) => value.toFixed(2)).join(' / ')} before, ${loadAfter.map((value) => value.toFixed(2)).join(' / ')} after.
+During the ${RATE}/s phases the load achieved ${loadRuns.map((run) => fmt(run.rps, 0)).join(' / ')} deliveries/s; events heard / deliveries posted: ${loadRuns.map((run) => `${run.heard}/${run.sent}`).join(', ')}. Load average ${loadBefore.map((value) => value.toFixed(2)).join(' / ')} before, ${loadAfter.map((value) => value.toFixed(2)).join(' / ')} after.
 `,
   }
 }
