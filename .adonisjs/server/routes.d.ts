@@ -32,7 +32,8 @@ export type ScannedRoutes = {
     'api.businesses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.businesses.openai': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.businesses.bot_toggle': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'health': { paramsTuple?: []; params?: {} }
+    'health.live': { paramsTuple?: []; params?: {} }
+    'health.ready': { paramsTuple?: []; params?: {} }
     'transmit.events': { paramsTuple?: []; params?: {} }
     'transmit.subscribe': { paramsTuple?: []; params?: {} }
     'transmit.unsubscribe': { paramsTuple?: []; params?: {} }
@@ -116,7 +117,8 @@ export type ScannedRoutes = {
     'api.me': { paramsTuple?: []; params?: {} }
     'api.businesses.index': { paramsTuple?: []; params?: {} }
     'api.businesses.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'health': { paramsTuple?: []; params?: {} }
+    'health.live': { paramsTuple?: []; params?: {} }
+    'health.ready': { paramsTuple?: []; params?: {} }
     'transmit.events': { paramsTuple?: []; params?: {} }
     'catalog.index': { paramsTuple?: []; params?: {} }
     'catalog.create': { paramsTuple?: []; params?: {} }
@@ -159,7 +161,8 @@ export type ScannedRoutes = {
     'api.me': { paramsTuple?: []; params?: {} }
     'api.businesses.index': { paramsTuple?: []; params?: {} }
     'api.businesses.show': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
-    'health': { paramsTuple?: []; params?: {} }
+    'health.live': { paramsTuple?: []; params?: {} }
+    'health.ready': { paramsTuple?: []; params?: {} }
     'transmit.events': { paramsTuple?: []; params?: {} }
     'catalog.index': { paramsTuple?: []; params?: {} }
     'catalog.create': { paramsTuple?: []; params?: {} }
