@@ -85,7 +85,7 @@ export default class AnswerConversation {
      * Independent reads (and the one update of other runs) go out
      * together: each is a round trip the customer would otherwise wait for.
      */
-    const [business, interrupted, , triggers] = await Promise.all([
+    const [business, interrupted, , triggers, instance] = await Promise.all([
       Business.findOrFail(conversation.businessId),
       AgentRun.query()
         .where('conversation_id', conversation.id)
@@ -106,6 +106,7 @@ export default class AnswerConversation {
             .update({ outcome: 'failed', reason: 'interrupted', finishedAt: new Date() })
         : null,
       this.#pendingCustomerMessages(conversation),
+      options.dryRun ? null : WhatsappInstance.findBy('business_id', conversation.businessId),
     ])
     if (interrupted) {
       await this.#deliver(business, interrupted)
@@ -123,7 +124,7 @@ export default class AnswerConversation {
       }
     }
 
-    const skip = await this.#skipReason(business, conversation, options)
+    const skip = await this.#skipReason(business, conversation, instance, options)
     if (skip) {
       const run = await this.#finishSkipped(business, conversation, triggers, skip, options)
       return { kind: 'skipped', reason: skip, runId: run.id }
@@ -268,6 +269,7 @@ export default class AnswerConversation {
   async #skipReason(
     business: Business,
     conversation: Conversation,
+    instance: WhatsappInstance | null,
     options: AnswerOptions
   ): Promise<SkipReason | null> {
     if (!business.botEnabled) return 'bot_disabled'
@@ -277,10 +279,7 @@ export default class AnswerConversation {
     if (state === 'needs_human') return 'needs_human'
     if (state === 'paused') return 'conversation_paused'
     if (state === 'paused_until') return 'human_takeover'
-    if (!options.dryRun) {
-      const instance = await WhatsappInstance.findBy('business_id', business.id)
-      if (!instance || instance.status !== 'open') return 'not_connected'
-    }
+    if (!options.dryRun && (!instance || instance.status !== 'open')) return 'not_connected'
     if (await this.usage.budgetReached(business)) {
       if (business.botBlockedReason !== 'budget_reached') {
         await this.#block(business, 'budget_reached')
