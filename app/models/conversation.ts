@@ -28,6 +28,8 @@ export default class Conversation extends ConversationSchema {
   /**
    * The list shows each conversation's latest message: when, a one-line
    * preview and which way it went. A customer's message counts as unread.
+   * The webhook's one-statement path (IngestGatewayEvents
+   * #appendToOpenConversation) does the same in SQL: keep the two in step.
    */
   noteLastMessage(message: { at: DateTime; text: string; direction: 'inbound' | 'outbound' }) {
     this.lastMessageAt = message.at

@@ -230,6 +230,7 @@ export default class IngestGatewayEvents {
          DO NOTHING
          RETURNING *
        ),
+       -- Conversation#noteLastMessage() in SQL: keep the two in step.
        noted AS (
          UPDATE conversations
          SET last_message_at = :sentAt, last_message_preview = :preview,
