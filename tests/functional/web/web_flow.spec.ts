@@ -185,4 +185,12 @@ test.group('Web app', (group) => {
     const page = await inertiaVisit(client, '/dashboard', { user, locale: 'en' })
     assert.equal(page.body().props.locale, 'en')
   })
+
+  test('the page shell says which language the page is in', async ({ client, assert }) => {
+    const spanish = await client.get('/login')
+    assert.include(spanish.text(), '<html lang="es">')
+
+    const english = await client.get('/login').header('accept-language', 'en-US,en;q=0.9')
+    assert.include(english.text(), '<html lang="en">')
+  })
 })
