@@ -65,7 +65,6 @@ export function positional(sql: string, named: Record<string, Binding>) {
   if (!statement) {
     const order: string[] = []
     const text = sql.replace(/(?<![:\w]):([a-zA-Z]\w*)/g, (_, name: string) => {
-      if (!(name in named)) throw new Error(`No value for :${name}`)
       let index = order.indexOf(name)
       if (index === -1) index = order.push(name) - 1
       return `$${index + 1}`
@@ -73,7 +72,11 @@ export function positional(sql: string, named: Record<string, Binding>) {
     statement = { text, order }
     converted.set(sql, statement)
   }
-  return { text: statement.text, values: statement.order.map((name) => named[name]) }
+  const values = statement.order.map((name) => {
+    if (!(name in named)) throw new Error(`No value for :${name}`)
+    return named[name]
+  })
+  return { text: statement.text, values }
 }
 
 const converted = new Map<string, { text: string; order: string[] }>()

@@ -235,6 +235,37 @@ test.group('WhatsApp webhook ingest', (group) => {
     assert.isBelow(minutes, 121)
   })
 
+  test('right after an accepted delivery, a wrong secret is still refused and a disconnected instance is unknown', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance, token } = await connectedBusiness(client, fake)
+    const text = (id: string) =>
+      FakeEvolution.textMessage({ id, from: '5215512345678@s.whatsapp.net', text: 'hola' })
+
+    const accepted = await fake.deliver(instance.instanceName, 'messages.upsert', text('R-1'))
+    assert.equal(accepted.status, 200)
+
+    const wrong = await fake.deliver(instance.instanceName, 'messages.upsert', text('R-2'), {
+      headers: { authorization: 'Bearer not-the-secret' },
+    })
+    assert.equal(wrong.status, 401)
+
+    const headers = fake.instances.get(instance.instanceName)!.webhook.headers
+    const removed = await client.delete(`/wa/${business.id}`).bearerToken(token)
+    removed.assertStatus(204)
+    const afterwards = await fake.deliver(instance.instanceName, 'messages.upsert', text('R-3'), {
+      headers,
+    })
+    assert.equal(afterwards.status, 404)
+
+    const stored = await messagesOf(business.id)
+    assert.deepEqual(
+      stored.map((message) => message.gatewayMessageId),
+      ['R-1']
+    )
+  })
+
   test('deliveries without the instance’s secret, for unknown instances, or malformed are refused and store nothing', async ({
     client,
     assert,
