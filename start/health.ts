@@ -12,17 +12,15 @@
 import { HealthChecks } from '@adonisjs/core/health'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
-import { DbCheck } from '@adonisjs/lucid/database'
-import db from '@adonisjs/lucid/services/db'
 import { AppLifecycle } from '#services/app_lifecycle'
-import { QueueCheck, RedisCheck, StorageCheck } from '#services/health/checks'
+import { DatabaseCheck, QueueCheck, RedisCheck, StorageCheck } from '#services/health/checks'
 import env from '#start/env'
 
 const redisUrl = env.get('REDIS_URL')
 const redisCheck = redisUrl ? new RedisCheck(redisUrl) : null
 
 export const healthChecks = new HealthChecks().register([
-  new DbCheck(db.connection()).as('Database'),
+  new DatabaseCheck(),
   new StorageCheck(
     env.get('DRIVE_DISK', 'fs'),
     app.makePath(env.get('DRIVE_FS_DIR') || 'storage/uploads')

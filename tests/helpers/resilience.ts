@@ -401,7 +401,11 @@ export function hostileRawBody(): fc.Arbitrary<{ contentType: string | null; bod
  * owns carries `marker`, so an answer that leaks any of it is easy to spot.
  */
 export async function createTenant(client: ApiClient, fake: FakeEvolution, label: string) {
-  const marker = `${label}-${randomBytes(4).toString('hex')}`
+  /**
+   * Its random part starts with a letter: a search for "1" (in "OR 1=1")
+   * matches words that start with 1 by prefix, as the catalog search does.
+   */
+  const marker = `${label}-m${randomBytes(4).toString('hex')}`
   const owner = await connectedBusiness(client, fake, `Tienda ${marker}`)
   const { user, business } = owner
   business.description = `Descripción privada ${marker}`

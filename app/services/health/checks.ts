@@ -3,10 +3,29 @@ import { dirname } from 'node:path'
 import { BaseCheck, Result } from '@adonisjs/core/health'
 import app from '@adonisjs/core/services/app'
 import drive from '@adonisjs/drive/services/main'
+import db from '@adonisjs/lucid/services/db'
 import type { S3Driver } from '@adonisjs/drive/drivers/s3'
 import { Redis } from 'ioredis'
 import { JobQueue } from '#services/queue/job_queue'
 import { redisConnectionOptions } from '#services/redis_connection'
+
+/**
+ * The database answers a query. The connection is looked up on each run
+ * (Lucid's DbCheck keeps the one it was given: made while a transaction
+ * was the default connection, it would keep asking that transaction).
+ */
+export class DatabaseCheck extends BaseCheck {
+  name = 'Database'
+
+  async run() {
+    try {
+      await db.connection().rawQuery('SELECT 1')
+      return Result.ok('The database answers')
+    } catch (error) {
+      return Result.failed('The database does not answer', error as Error)
+    }
+  }
+}
 
 /**
  * The disk photos and media are stored on answers: the S3 bucket lists (so
