@@ -24,9 +24,7 @@ export async function benchAgent(
 ): Promise<Section> {
   const loadBefore = loadavg()
   const deployment = new Deployment(options.database, { AGENT_CONCURRENCY: String(CONCURRENCY) })
-  await deployment.startFakes()
-  const web = await deployment.web()
-  await deployment.worker()
+  const web = await deployment.start()
   const business = await setUpBusiness(deployment, web, {
     name: 'Zapatería Agente',
     email: 'agente@bench.atiende.app',

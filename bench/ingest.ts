@@ -43,12 +43,9 @@ export type IngestOptions = { database: BenchDatabase; profile?: string }
 export async function benchIngest(ctx: BenchContext, options: IngestOptions): Promise<Section[]> {
   const loadBefore = loadavg()
   const deployment = new Deployment(options.database)
-  await deployment.startFakes()
-  const nodeArgs = options.profile
-    ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`, '--trace-gc']
-    : []
-  const web = await deployment.web({}, nodeArgs)
-  await deployment.worker()
+  const web = await deployment.start(
+    options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`, '--trace-gc'] : []
+  )
   const business = await setUpBusiness(deployment, web, {
     name: 'Zapatería Ingesta',
     email: 'ingesta@bench.atiende.app',

@@ -23,9 +23,7 @@ export async function benchLive(
 ): Promise<Section> {
   const loadBefore = loadavg()
   const deployment = new Deployment(options.database)
-  await deployment.startFakes()
-  const web = await deployment.web()
-  await deployment.worker()
+  const web = await deployment.start()
   const business = await setUpBusiness(deployment, web, {
     name: 'Zapatería En Vivo',
     email: 'envivo@bench.atiende.app',

@@ -27,9 +27,7 @@ export async function benchPrompt(
 ): Promise<Section> {
   const loadBefore = loadavg()
   const deployment = new Deployment(options.database)
-  await deployment.startFakes()
-  const web = await deployment.web()
-  await deployment.worker()
+  const web = await deployment.start()
   const replies = new SendWaiter(deployment.gateway)
 
   /**

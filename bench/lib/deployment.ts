@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { FakeOpenAI } from '#tests/helpers/fake_openai'
+import { callApi, ownerThroughApi } from '#tests/helpers/app_processes'
 import { freePort } from '#tests/helpers/throwaway_services'
 import { run, stop, track } from './processes.js'
 
@@ -252,6 +253,17 @@ export class Deployment {
     return worker.start()
   }
 
+  /**
+   * The fakes, one web process and one worker, as the benchmarks run the
+   * app; answers the web process.
+   */
+  async start(webNodeArgs: string[] = []) {
+    await this.startFakes()
+    const web = await this.web({}, webNodeArgs)
+    await this.worker()
+    return web
+  }
+
   async stopApps() {
     await Promise.all(this.processes.splice(0).map((app) => app.stop()))
   }
@@ -287,50 +299,21 @@ export async function setUpBusiness(
   options: { name: string; email: string; botEnabled: boolean; replyDelaySeconds?: number }
 ): Promise<BenchBusiness> {
   const password = 'bench-password-123'
-  const api = async (method: string, path: string, body: unknown, token?: string) => {
-    const response = await fetch(`${web.url}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        'accept': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    })
-    const json = (await response.json()) as any
-    if (!response.ok) {
-      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
-    }
-    return json
-  }
-  const { token } = await api('POST', '/auth/register', {
-    name: 'Dueña Bench',
+  const { token, businessId, instanceName } = await ownerThroughApi(web, deployment.gateway, {
     email: options.email,
     password,
+    businessName: options.name,
+    openaiKey: OPENAI_KEY,
   })
-  const business = await api('POST', '/business', { name: options.name }, token)
-  await api('PUT', `/business/${business.id}/openai`, { openaiApiKey: OPENAI_KEY }, token)
-  await api('POST', '/wa/create', { business_id: business.id }, token)
-  const { rows } = await deployment.database.query(
-    'SELECT instance_name FROM whatsapp_instances WHERE business_id = $1',
-    [business.id]
-  )
-  const instanceName = rows[0].instance_name as string
-  await deployment.gateway.deliver(
-    instanceName,
-    'connection.update',
-    { instance: instanceName, wuid: '5215599990000@s.whatsapp.net', state: 'open' },
-    { appUrl: web.url }
-  )
   if (!options.botEnabled) {
-    await api('PUT', `/business/${business.id}/bot-toggle`, { botEnabled: false }, token)
+    await callApi(web, 'PUT', `/business/${businessId}/bot-toggle`, { botEnabled: false }, token)
   }
   await deployment.database.query('UPDATE businesses SET reply_delay_seconds = $2 WHERE id = $1', [
-    business.id,
+    businessId,
     options.replyDelaySeconds ?? 0,
   ])
   return {
-    id: business.id,
+    id: businessId,
     instanceName,
     token,
     email: options.email,

@@ -182,11 +182,17 @@ export class AppProcess {
 }
 
 /**
+ * What the API helpers need of an app process (this file's, or the
+ * benchmarks' running the build).
+ */
+type Reachable = { url: string }
+
+/**
  * A JSON API call on an app process; anything but 2xx throws with the
  * answer.
  */
 export async function callApi(
-  web: AppProcess,
+  web: Reachable,
   method: string,
   path: string,
   body?: unknown,
@@ -213,7 +219,7 @@ export async function callApi(
  * its WhatsApp on the fake gateway; with `openaiKey`, the agent's key too.
  */
 export async function ownerThroughApi(
-  web: AppProcess,
+  web: Reachable,
   gateway: FakeEvolution,
   owner: { email: string; password: string; businessName: string; openaiKey?: string }
 ) {
@@ -247,12 +253,13 @@ export async function ownerThroughApi(
 }
 
 /**
- * Reads a server-sent event stream, handing each event's parsed data to
- * `onEvent` until it returns true (or the stream ends).
+ * Reads a server-sent event stream, handing each event's parsed data (and
+ * `performance.now()` when its bytes arrived) to `onEvent` until it
+ * returns true (or the stream ends).
  */
 export async function readEvents(
   response: Response,
-  onEvent: (data: any) => boolean | void
+  onEvent: (data: any, at: number) => boolean | void
 ): Promise<'matched' | 'ended'> {
   const reader = response.body!.getReader()
   const decoder = new TextDecoder()
@@ -260,6 +267,7 @@ export async function readEvents(
   for (;;) {
     const { value, done } = await reader.read()
     if (done) return 'ended'
+    const at = performance.now()
     buffer += decoder.decode(value, { stream: true })
     let boundary = buffer.indexOf('\n\n')
     while (boundary !== -1) {
@@ -278,7 +286,7 @@ export async function readEvents(
       } catch {
         continue
       }
-      if (onEvent(parsed)) {
+      if (onEvent(parsed, at)) {
         await reader.cancel()
         return 'matched'
       }
