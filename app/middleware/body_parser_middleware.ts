@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import BodyParserMiddleware from '@adonisjs/core/bodyparser_middleware'
 import app from '@adonisjs/core/services/app'
+import { isWebhook } from '#middleware/except_webhooks'
 
 let standard: BodyParserMiddleware | undefined
 let webhooks: BodyParserMiddleware | undefined
@@ -15,7 +16,7 @@ let webhooks: BodyParserMiddleware | undefined
  */
 export default class AppBodyParserMiddleware {
   handle(ctx: HttpContext, next: NextFn) {
-    if (ctx.route?.name?.startsWith('webhooks.')) {
+    if (isWebhook(ctx)) {
       webhooks ??= parserWith({ convertEmptyStringsToNull: false })
       return webhooks.handle(ctx, () => {
         ctx.request.updateBody(emptyStringsToNull(ctx.request.body()))

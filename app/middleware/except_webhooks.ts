@@ -6,6 +6,14 @@ type MiddlewareClass = new (...args: any[]) => {
 }
 
 /**
+ * Whether the request is one of the WhatsApp gateway's webhook deliveries
+ * (routes named `webhooks.*`).
+ */
+export function isWebhook(ctx: HttpContext) {
+  return ctx.route?.name?.startsWith('webhooks.') === true
+}
+
+/**
  * A router middleware that does not run for the WhatsApp gateway's
  * webhooks (routes named `webhooks.*`). Those requests authenticate with
  * their instance's secret and carry no cookies: a session, CSRF secret,
@@ -19,7 +27,7 @@ export function exceptWebhooks(middleware: () => Promise<{ default: MiddlewareCl
     const { default: Middleware } = await middleware()
     class ExceptWebhooks {
       async handle(ctx: HttpContext, next: NextFn) {
-        if (ctx.route?.name?.startsWith('webhooks.')) return next()
+        if (isWebhook(ctx)) return next()
         const instance = await ctx.containerResolver.make(Middleware)
         return instance.handle(ctx, next)
       }

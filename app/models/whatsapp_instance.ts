@@ -39,12 +39,20 @@ export default class WhatsappInstance extends WhatsappInstanceSchema {
     return encryption.encrypt(value)
   }
 
+  /**
+   * A stored token or webhook secret in clear (also for rows read
+   * without the model).
+   */
+  static decrypt(stored: string) {
+    return encryption.decrypt<string>(stored)!
+  }
+
   revealToken() {
-    return encryption.decrypt<string>(this.token)!
+    return WhatsappInstance.decrypt(this.token)
   }
 
   revealWebhookSecret() {
-    return encryption.decrypt<string>(this.webhookSecret)!
+    return WhatsappInstance.decrypt(this.webhookSecret)
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import encryption from '@adonisjs/core/services/encryption'
+import WhatsappInstance from '#models/whatsapp_instance'
 import { preparedQuery } from '#services/sql'
 
 /**
@@ -57,7 +57,7 @@ class WebhookInstances {
     }
     const entry: Entry = {
       instance: { id: row.id, businessId: row.business_id, instanceName: row.instance_name },
-      secretDigest: digest(`Bearer ${encryption.decrypt<string>(row.webhook_secret)}`),
+      secretDigest: digest(`Bearer ${WhatsappInstance.decrypt(row.webhook_secret)}`),
       expiresAt: Date.now() + REMEMBER_MS,
     }
     this.#remember(instanceName, entry)
