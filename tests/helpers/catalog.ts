@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
+import type { DateTime } from 'luxon'
 import type Business from '#models/business'
 
 /**
@@ -39,6 +40,11 @@ export async function createProduct(
     stock: number | null
     active: boolean
     imageKey: string | null
+    /**
+     * Products made one after another can share a millisecond: a test
+     * that relies on "newest first" says when each was created.
+     */
+    createdAt: DateTime
   }> = {}
 ) {
   return business.related('products').create({
@@ -49,6 +55,7 @@ export async function createProduct(
     stock: fields.stock ?? null,
     active: fields.active ?? true,
     imageKey: fields.imageKey ?? null,
+    ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
   })
 }
 

@@ -2,13 +2,25 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import ProductSearch, { searchTokens } from '#services/product_search'
 import { createOwnerWithBusiness } from '#tests/helpers/factories'
-import { countProducts, createProduct } from '#tests/helpers/catalog'
+import { DateTime } from 'luxon'
+import type Business from '#models/business'
+import { countProducts, createProduct as createAnyProduct } from '#tests/helpers/catalog'
 
 /**
  * Search quality as a shop owner (and the agent) would judge it.
  */
 test.group('Product search', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  /**
+   * One minute apart, in the order they are made: "newest first" is the
+   * last one below, however fast the machine.
+   */
+  let madeAt = DateTime.now().minus({ hours: 1 })
+  function createProduct(business: Business, fields: Parameters<typeof createAnyProduct>[1]) {
+    madeAt = madeAt.plus({ minutes: 1 })
+    return createAnyProduct(business, { ...fields, createdAt: madeAt })
+  }
 
   async function catalog() {
     const { business } = await createOwnerWithBusiness()
