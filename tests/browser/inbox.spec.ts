@@ -5,7 +5,7 @@ import Message from '#models/message'
 import app from '@adonisjs/core/services/app'
 import DeliverQueuedMessages from '#actions/whatsapp/deliver_queued_messages'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
-import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { createConversation } from '#tests/helpers/inbox'
 import { images } from '#tests/helpers/catalog'
 
@@ -31,16 +31,7 @@ async function eventually<T>(
  * sees live while customers write, and what their clicks do.
  */
 test.group('Inbox in the browser', (group) => {
-  const fake = new FakeEvolution()
-  group.setup(async () => {
-    await fake.start()
-    const restore = useFakeEvolution(fake)
-    return async () => {
-      restore()
-      await fake.stop()
-    }
-  })
-  group.each.setup(() => fake.reset())
+  const fake = fakeEvolutionFor(group)
 
   test('a customer writes, the owner replies, the bot pauses, and is handed back', async ({
     client,

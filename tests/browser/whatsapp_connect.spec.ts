@@ -1,8 +1,7 @@
 import { test } from '@japa/runner'
 import WhatsappInstance from '#models/whatsapp_instance'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { createOwnerWithBusiness } from '#tests/helpers/factories'
-import { useFakeEvolution } from '#tests/helpers/whatsapp'
+import { fakeEvolutionFor } from '#tests/helpers/whatsapp'
 
 /**
  * "Conectar WhatsApp" against the fake Evolution gateway: the QR appears,
@@ -10,15 +9,7 @@ import { useFakeEvolution } from '#tests/helpers/whatsapp'
  * when the phone is paired — all without reloading the page.
  */
 test.group('Connect WhatsApp in the browser', (group) => {
-  const fake = new FakeEvolution()
-  group.setup(async () => {
-    await fake.start()
-    const restore = useFakeEvolution(fake)
-    return async () => {
-      restore()
-      await fake.stop()
-    }
-  })
+  const fake = fakeEvolutionFor(group)
 
   test('create → QR → new QR live → connected live', async ({ browserContext, visit, assert }) => {
     const { user, business } = await createOwnerWithBusiness('Zapatería Rosa')

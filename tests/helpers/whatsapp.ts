@@ -3,7 +3,8 @@ import type { ApiClient } from '@japa/api-client'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { EvolutionGateway } from '#services/whatsapp/evolution_gateway'
 import WhatsappInstance from '#models/whatsapp_instance'
-import { type FakeEvolution } from '#tests/helpers/fake_evolution'
+import type { Group } from '@japa/runner/core'
+import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 
 /**
@@ -21,6 +22,25 @@ export function useFakeEvolution(fake: FakeEvolution) {
       })
   )
   return () => app.container.restore(WhatsAppGateway)
+}
+
+/**
+ * A fake gateway for a whole group of tests, the app pointed at it; each
+ * test starts with no requests or instances remembered. Hooks registered
+ * after this run after the reset.
+ */
+export function fakeEvolutionFor(group: Group) {
+  const fake = new FakeEvolution()
+  group.setup(async () => {
+    await fake.start()
+    const restore = useFakeEvolution(fake)
+    return async () => {
+      restore()
+      await fake.stop()
+    }
+  })
+  group.each.setup(() => fake.reset())
+  return fake
 }
 
 /**

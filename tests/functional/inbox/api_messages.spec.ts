@@ -6,8 +6,7 @@ import Business from '#models/business'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
 import WhatsappInstance from '#models/whatsapp_instance'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
-import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 import { createConversation, createLongConversation } from '#tests/helpers/inbox'
 
@@ -16,19 +15,8 @@ import { createConversation, createLongConversation } from '#tests/helpers/inbox
  * reply through the (fake) WhatsApp gateway, reading, and the controls.
  */
 test.group('API conversation history, replies and controls', (group) => {
-  const fake = new FakeEvolution()
-  group.setup(async () => {
-    await fake.start()
-    const restore = useFakeEvolution(fake)
-    return async () => {
-      restore()
-      await fake.stop()
-    }
-  })
-  group.each.setup(() => {
-    fake.reset()
-    return testUtils.db().withGlobalTransaction()
-  })
+  const fake = fakeEvolutionFor(group)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('history pages go back in time without repeats or gaps, oldest first in a page', async ({
     client,

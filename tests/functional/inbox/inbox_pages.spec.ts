@@ -6,8 +6,7 @@ import drive from '@adonisjs/drive/services/main'
 import Contact from '#models/contact'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
-import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { createOwnerWithBusiness } from '#tests/helpers/factories'
 import { createConversation, createLongConversation } from '#tests/helpers/inbox'
 import { inertiaVisit } from '#tests/helpers/inertia'
@@ -18,19 +17,8 @@ import { images } from '#tests/helpers/catalog'
  * routes it calls with the session (CSRF token included).
  */
 test.group('Inbox page and its JSON routes', (group) => {
-  const fake = new FakeEvolution()
-  group.setup(async () => {
-    await fake.start()
-    const restore = useFakeEvolution(fake)
-    return async () => {
-      restore()
-      await fake.stop()
-    }
-  })
-  group.each.setup(() => {
-    fake.reset()
-    return testUtils.db().withGlobalTransaction()
-  })
+  const fake = fakeEvolutionFor(group)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   const json = (request: ApiRequest, user: User) =>
     request.loginAs(user).withCsrfToken().header('accept', 'application/json')

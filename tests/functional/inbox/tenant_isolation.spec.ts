@@ -5,8 +5,7 @@ import { DateTime } from 'luxon'
 import Contact from '#models/contact'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
-import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { createConversation } from '#tests/helpers/inbox'
 import { inertiaVisit } from '#tests/helpers/inertia'
 
@@ -16,19 +15,8 @@ import { inertiaVisit } from '#tests/helpers/inertia'
  * was, the gateway untouched.
  */
 test.group('Inbox tenant isolation', (group) => {
-  const fake = new FakeEvolution()
-  group.setup(async () => {
-    await fake.start()
-    const restore = useFakeEvolution(fake)
-    return async () => {
-      restore()
-      await fake.stop()
-    }
-  })
-  group.each.setup(() => {
-    fake.reset()
-    return testUtils.db().withGlobalTransaction()
-  })
+  const fake = fakeEvolutionFor(group)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   async function twoTenants(client: ApiClient) {
     const a = await connectedBusiness(client, fake, 'Tienda A')

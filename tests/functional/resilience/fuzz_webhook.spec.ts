@@ -6,7 +6,7 @@ import Message from '#models/message'
 import fc from 'fast-check'
 import { gzipSync } from 'node:zlib'
 import { FakeEvolution, PIXEL_JPEG } from '#tests/helpers/fake_evolution'
-import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import {
   deeplyNested,
   hostileJson,
@@ -27,19 +27,8 @@ import {
  * depend on each other and a failure shrinks to the smallest delivery.
  */
 test.group('Resilience: fuzzing the WhatsApp webhook', (group) => {
-  const fake = new FakeEvolution()
-  group.setup(async () => {
-    await fake.start()
-    const restore = useFakeEvolution(fake)
-    return async () => {
-      restore()
-      await fake.stop()
-    }
-  })
-  group.each.setup(() => {
-    fake.reset()
-    return testUtils.db().withGlobalTransaction()
-  })
+  const fake = fakeEvolutionFor(group)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.timeout(60_000)
 
   async function counts() {

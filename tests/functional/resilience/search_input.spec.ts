@@ -4,8 +4,7 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import fc from 'fast-check'
 import ProductSearch from '#services/product_search'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
-import { useFakeEvolution } from '#tests/helpers/whatsapp'
+import { fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { signedInSession } from '#tests/helpers/http_session'
 import { createProduct } from '#tests/helpers/catalog'
 import { createConversation } from '#tests/helpers/inbox'
@@ -68,19 +67,8 @@ const INJECTIONS = [
  * tables are as they were.
  */
 test.group('Resilience: hostile search input', (group) => {
-  const gateway = new FakeEvolution()
-  group.setup(async () => {
-    await gateway.start()
-    const restore = useFakeEvolution(gateway)
-    return async () => {
-      restore()
-      await gateway.stop()
-    }
-  })
-  group.each.setup(() => {
-    gateway.reset()
-    return testUtils.db().withGlobalTransaction()
-  })
+  const gateway = fakeEvolutionFor(group)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.timeout(120_000)
 
   /**

@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import env from '#start/env'
 import db from '@adonisjs/lucid/services/db'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
-import { useFakeEvolution } from '#tests/helpers/whatsapp'
+import { fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { signedInSession } from '#tests/helpers/http_session'
 import { images } from '#tests/helpers/catalog'
 import {
@@ -87,19 +86,8 @@ type Endpoint = {
 }
 
 test.group('Resilience: hostile uploads', (group) => {
-  const gateway = new FakeEvolution()
-  group.setup(async () => {
-    await gateway.start()
-    const restore = useFakeEvolution(gateway)
-    return async () => {
-      restore()
-      await gateway.stop()
-    }
-  })
-  group.each.setup(() => {
-    gateway.reset()
-    return testUtils.db().withGlobalTransaction()
-  })
+  const gateway = fakeEvolutionFor(group)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.timeout(120_000)
 
   const storageRoot = app.makePath(env.get('DRIVE_FS_DIR') || 'storage/uploads')

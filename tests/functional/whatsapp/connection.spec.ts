@@ -1,25 +1,13 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import WhatsappInstance from '#models/whatsapp_instance'
-import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
-import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { signedInSession } from '#tests/helpers/http_session'
 
 test.group('WhatsApp connection (Evolution gateway)', (group) => {
-  const fake = new FakeEvolution()
-  group.setup(async () => {
-    await fake.start()
-    const restore = useFakeEvolution(fake)
-    return async () => {
-      restore()
-      await fake.stop()
-    }
-  })
-  group.each.setup(() => {
-    fake.reset()
-    return testUtils.db().withGlobalTransaction()
-  })
+  const fake = fakeEvolutionFor(group)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('creating an instance registers it on the gateway as the contract says and answers the QR', async ({
     client,

@@ -5,22 +5,11 @@ import Message from '#models/message'
 import Contact from '#models/contact'
 import Conversation from '#models/conversation'
 import { FakeEvolution, PIXEL_JPEG } from '#tests/helpers/fake_evolution'
-import { connectedBusiness, useFakeEvolution } from '#tests/helpers/whatsapp'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 
 test.group('WhatsApp webhook ingest', (group) => {
-  const fake = new FakeEvolution()
-  group.setup(async () => {
-    await fake.start()
-    const restore = useFakeEvolution(fake)
-    return async () => {
-      restore()
-      await fake.stop()
-    }
-  })
-  group.each.setup(() => {
-    fake.reset()
-    return testUtils.db().withGlobalTransaction()
-  })
+  const fake = fakeEvolutionFor(group)
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   async function messagesOf(businessId: string) {
     return Message.query().where('business_id', businessId).orderBy('sent_at').orderBy('created_at')
