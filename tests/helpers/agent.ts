@@ -1,5 +1,4 @@
 import app from '@adonisjs/core/services/app'
-import testUtils from '@adonisjs/core/services/test_utils'
 import env from '#start/env'
 import type Business from '#models/business'
 import Product from '#models/product'
@@ -16,6 +15,9 @@ export const AGENT_KEY = 'sk-test-agent-0123456789abcdefKEYS'
  * Everything the agent talks to, faked as real HTTP servers, and the
  * queue's workers running in this process. Model retries wait 10 ms and
  * calls time out after 1 s instead of 30.
+ *
+ * The tests commit what they write (the workers read it on connections of
+ * their own): each makes its own business, so none sees another's data.
  */
 export function agentHarness() {
   const openai = new FakeOpenAI()
@@ -47,11 +49,10 @@ export function agentHarness() {
       await openai.stop()
       await gateway.stop()
     },
-    async reset() {
+    reset() {
       openai.reset()
       openai.acceptedKeys.add(AGENT_KEY)
       gateway.reset()
-      await testUtils.db().truncate()
     },
   }
 }
