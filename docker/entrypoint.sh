@@ -4,7 +4,7 @@
 #
 #   web              the HTTP server (node bin/server.js) on HOST:PORT
 #   worker           the job worker (node ace.js queue:work)
-#   migrate          applies pending migrations and exits
+#   migrate          waits for the database, applies pending migrations, exits
 #   ace <command>    any ace command: user:create, business:list, ...
 #
 # The role goes to ATIENDE_ROLE (for the app) and, except for `ace`, to a
@@ -48,7 +48,12 @@ NODE_HEAP_FLAGS=${NODE_HEAP_FLAGS-"--max-semi-space-size=16 --heap-growing-perce
 case "$role" in
   web) exec node $NODE_HEAP_FLAGS bin/server.js "$@" ;;
   worker) exec node $NODE_HEAP_FLAGS ace.js queue:work "$@" ;;
-  migrate) exec node ace.js migration:run --force "$@" ;;
+  migrate)
+    # On a first deploy the database may still be starting (db:wait gives
+    # it DATABASE_WAIT_SECONDS, default 180).
+    node ace.js db:wait --timeout "${DATABASE_WAIT_SECONDS:-180}"
+    exec node ace.js migration:run --force "$@"
+    ;;
   ace)
     [ $# -gt 0 ] || usage
     exec node ace.js "$@"

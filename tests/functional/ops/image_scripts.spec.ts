@@ -32,6 +32,7 @@ test.group('Ops: image entrypoint and healthcheck', (group) => {
         setInterval(() => {}, 1000)
       }
       console.log(JSON.stringify({ script: '${script}', args: process.argv.slice(2), role: process.env.ATIENDE_ROLE, node: process.execArgv }))
+      if (process.env.DATABASE_NEVER_UP && process.argv[2] === 'db:wait') process.exit(1)
     `
     await writeFile(join(appDir, 'bin', 'server.js'), report('bin/server.js'))
     await writeFile(join(appDir, 'ace.js'), report('ace.js'))
@@ -71,7 +72,19 @@ test.group('Ops: image entrypoint and healthcheck', (group) => {
       await writeFile(roleFile, 'web\n')
       const run = await start(args)
       assert.equal(run.code, 0, run.stderr)
-      assert.deepEqual(JSON.parse(run.stdout), expected)
+      const started = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+      assert.deepEqual(started.at(-1), expected)
+      /**
+       * Migrations wait for the database first (it may still be starting
+       * on a first deploy); nothing else waits.
+       */
+      assert.deepEqual(
+        started.slice(0, -1).map((earlier) => earlier.args),
+        expected.role === 'migrate' ? [['db:wait', '--timeout', '180']] : []
+      )
       /**
        * What the healthcheck will check; an admin command run next to the
        * server leaves it alone.
@@ -79,6 +92,10 @@ test.group('Ops: image entrypoint and healthcheck', (group) => {
       const written = await readFile(roleFile, 'utf8')
       assert.equal(written.trim(), expected.role === 'ace' ? 'web' : expected.role)
     }
+
+    const noDatabase = await start(['migrate'], { DATABASE_NEVER_UP: '1' })
+    assert.equal(noDatabase.code, 1)
+    assert.notInclude(noDatabase.stdout, 'migration:run', 'no migrations without a database')
 
     const defaults = await start(['web'], { NODE_HEAP_FLAGS: '' })
     assert.deepEqual(JSON.parse(defaults.stdout).node, [], 'NODE_HEAP_FLAGS= leaves V8 alone')
