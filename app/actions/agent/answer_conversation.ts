@@ -166,22 +166,22 @@ export default class AnswerConversation {
     }
 
     /**
-     * The last word before anything is stored or sent (read again while
-     * the turn is recorded).
+     * The last word before anything is stored or sent: the business, the
+     * conversation and what was written meanwhile are read again while the
+     * turn is recorded, with what sending needs (all in one round trip).
      */
     this.#noteUsage(business, run, result)
-    await Promise.all([run.save(), conversation.refresh(), business.refresh()])
+    const [, , , meanwhile, recipient] = await Promise.all([
+      run.save(),
+      conversation.refresh(),
+      business.refresh(),
+      this.#writtenMeanwhile(conversation, run, triggers, options),
+      options.dryRun ? null : this.#recipient(business, conversation),
+    ])
     if (business.monthlyBudgetUsd !== null && (await this.usage.budgetReached(business))) {
       await this.#block(business, 'budget_reached')
     }
-    const discard = await this.#discardReason(
-      business,
-      conversation,
-      run,
-      triggers.map((message) => message.id),
-      handedOff,
-      options
-    )
+    const discard = this.#discardReason(business, conversation, meanwhile, handedOff)
     if (discard) {
       run.merge({ outcome: 'discarded', reason: discard, finishedAt: DateTime.now() })
       await run.save()
@@ -197,10 +197,11 @@ export default class AnswerConversation {
      * message to the customer.
      */
     const parts = result.reply && !options.dryRun ? splitReply(result.reply) : []
+    const pending: Message[] = []
     await db.transaction(async (trx) => {
       const sentAt = DateTime.now()
       for (const [index, part] of parts.entries()) {
-        await Message.create(
+        const message = await Message.create(
           {
             businessId: business.id,
             conversationId: conversation.id,
@@ -214,6 +215,7 @@ export default class AnswerConversation {
           },
           { client: trx }
         )
+        pending.push(message)
       }
       await this.#markHandled(triggers, trx)
       conversation.useTransaction(trx)
@@ -237,7 +239,7 @@ export default class AnswerConversation {
     if (parts.length === 0) {
       return { kind: 'replied', runId: run.id, turn: result, sent: false }
     }
-    const sent = await this.#deliver(business, run)
+    const sent = await this.#deliver(business, run, { ...recipient!, pending })
     return { kind: 'replied', runId: run.id, turn: result, sent }
   }
 
@@ -289,18 +291,17 @@ export default class AnswerConversation {
     return null
   }
 
-  async #discardReason(
-    business: Business,
+  /**
+   * What was written in the conversation since the turn started: a
+   * person's message, or the customer's newer ones (answered by the next
+   * turn, which sees them all).
+   */
+  async #writtenMeanwhile(
     conversation: Conversation,
     run: AgentRun,
-    triggerIds: string[],
-    handedOff: boolean,
+    triggers: Message[],
     options: AnswerOptions
   ) {
-    if (!business.botEnabled) return 'bot_switched_off'
-    if (!conversation.botEnabled) return 'conversation_paused'
-    if (conversation.needsHuman && !handedOff) return 'needs_human'
-    if (conversation.isBotPaused()) return 'human_took_over'
     const [human, newer] = await Promise.all([
       Message.query()
         .where('conversation_id', conversation.id)
@@ -312,13 +313,41 @@ export default class AnswerConversation {
             .where('conversation_id', conversation.id)
             .where('author', 'customer')
             .whereNull('agent_handled_at')
-            .whereNotIn('id', triggerIds)
+            .whereNotIn(
+              'id',
+              triggers.map((message) => message.id)
+            )
             .first()
         : null,
     ])
-    if (human) return 'human_took_over'
-    if (newer) return 'newer_customer_messages'
+    return { humanWrote: human !== null, customerWroteAgain: newer !== null }
+  }
+
+  #discardReason(
+    business: Business,
+    conversation: Conversation,
+    meanwhile: { humanWrote: boolean; customerWroteAgain: boolean },
+    handedOff: boolean
+  ) {
+    if (!business.botEnabled) return 'bot_switched_off'
+    if (!conversation.botEnabled) return 'conversation_paused'
+    if (conversation.needsHuman && !handedOff) return 'needs_human'
+    if (conversation.isBotPaused()) return 'human_took_over'
+    if (meanwhile.humanWrote) return 'human_took_over'
+    if (meanwhile.customerWroteAgain) return 'newer_customer_messages'
     return null
+  }
+
+  /**
+   * Where a reply goes: the business's WhatsApp (as it is now) and the
+   * conversation's contact.
+   */
+  async #recipient(business: Business, conversation: Conversation) {
+    const [instance, contact] = await Promise.all([
+      WhatsappInstance.findBy('business_id', business.id),
+      Contact.findOrFail(conversation.contactId),
+    ])
+    return { instance, contact }
   }
 
   /**
@@ -340,22 +369,16 @@ export default class AnswerConversation {
   }
 
   /**
-   * Sends the run's pending messages in order, after a "typing…".
+   * Sends the run's pending messages in order, after a "typing…". A turn
+   * that just stored them hands them over with where they go; a retried
+   * job finds them in the database.
    */
-  async #deliver(business: Business, run: AgentRun): Promise<boolean> {
-    const [instance, pending, contact] = await Promise.all([
-      WhatsappInstance.findBy('business_id', business.id),
-      Message.query()
-        .where('agent_run_id', run.id)
-        .where('status', 'pending')
-        .whereNull('gateway_message_id')
-        .orderBy('sent_at'),
-      Contact.query()
-        .whereIn('id', (query) =>
-          query.from('conversations').select('contact_id').where('id', run.conversationId!)
-        )
-        .firstOrFail(),
-    ])
+  async #deliver(
+    business: Business,
+    run: AgentRun,
+    known?: { instance: WhatsappInstance | null; contact: Contact; pending: Message[] }
+  ): Promise<boolean> {
+    const { instance, pending, contact } = known ?? (await this.#pendingDelivery(business, run))
 
     let allSent = true
     if (instance && instance.status === 'open' && pending.length > 0) {
@@ -378,6 +401,23 @@ export default class AnswerConversation {
     run.merge({ outcome: 'replied', finishedAt: DateTime.now() })
     await run.save()
     return allSent
+  }
+
+  async #pendingDelivery(business: Business, run: AgentRun) {
+    const [instance, pending, contact] = await Promise.all([
+      WhatsappInstance.findBy('business_id', business.id),
+      Message.query()
+        .where('agent_run_id', run.id)
+        .where('status', 'pending')
+        .whereNull('gateway_message_id')
+        .orderBy('sent_at'),
+      Contact.query()
+        .whereIn('id', (query) =>
+          query.from('conversations').select('contact_id').where('id', run.conversationId!)
+        )
+        .firstOrFail(),
+    ])
+    return { instance, pending, contact }
   }
 
   async #markRead(instance: WhatsappInstance, run: AgentRun, remoteJid: string) {
