@@ -91,12 +91,12 @@ await migrator.migrate()
 await migrator.stop()
 
 const sections: Section[] = []
-const loads: string[] = []
 try {
   for (const name of only) {
     const quiet = await waitForQuiet(Number(args['max-load']), Number(args['max-wait']) * 1000)
     log(`\n▶ ${name} (load ${loadAverage()})`)
     const at = Date.now()
+    const before = sections.length
     switch (name) {
       case 'ingest':
         sections.push(...(await benchIngest(context, { database, profile: args.profile })))
@@ -114,14 +114,26 @@ try {
         sections.push(await benchLive(context, { database }))
         break
     }
-    loads.push(
-      `${name}: load average ${quiet.initial.toFixed(2)} at the start${quiet.waitedSeconds ? ` (waited ${quiet.waitedSeconds} s${quiet.quiet ? '' : ', still busy'})` : ''}, ${loadAverage()} after; ${Math.round((Date.now() - at) / 1000)} s`
-    )
+    /**
+     * Each section says when and on which commit it was measured: a run
+     * with --only keeps the other sections as they were.
+     */
+    const waited = quiet.waitedSeconds
+      ? `, after waiting ${quiet.waitedSeconds} s for the machine to calm down${quiet.quiet ? '' : ' (it stayed busy)'}`
+      : ''
+    const provenance = `Measured ${utcMinute(new Date(at))} UTC at commit ${machine.commit}${buildNote ? ` (${buildNote})` : ''}${waited}; ${Math.round((Date.now() - at) / 1000)} s.`
+    for (const section of sections.slice(before)) {
+      section.markdown = `${section.markdown.trim()}\n\n*${provenance}*`
+    }
   }
 } finally {
   await stopAll()
   if (!args['keep-db']) await database.drop()
   await database.close()
+}
+
+function utcMinute(date: Date) {
+  return date.toISOString().slice(0, 16).replace('T', ' ')
 }
 
 const header = `
@@ -135,15 +147,6 @@ than the app's. Timing claims live here and in \`bench/\`, never in test
 assertions. Medians of ${context.runs} runs unless said otherwise; the
 ratios of benchmark 1 are measured within each run.
 `
-writeReport(
-  join(APP_ROOT, 'docs', 'performance.md'),
-  header,
-  machineMarkdown(machine, [
-    `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${only.join(', ')}, ${Math.round((Date.now() - started) / 1000)} s in all`,
-    ...(buildNote ? [buildNote] : []),
-    ...loads,
-  ]),
-  sections
-)
+writeReport(join(APP_ROOT, 'docs', 'performance.md'), header, machineMarkdown(machine), sections)
 log(`\ndocs/performance.md written (${Math.round((Date.now() - started) / 1000)} s)`)
 process.exit(0)

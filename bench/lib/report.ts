@@ -104,7 +104,7 @@ function between(text: string, start: string, end: string) {
   return text.slice(from + start.length, to).trim()
 }
 
-export function machineMarkdown(machine: Machine, extra: string[] = []) {
+export function machineMarkdown(machine: Machine) {
   const settings = Object.entries(machine.postgresSettings)
     .map(([name, value]) => `${name} ${value}`)
     .join(', ')
@@ -113,7 +113,6 @@ export function machineMarkdown(machine: Machine, extra: string[] = []) {
     '',
     `- ${machine.nproc} vCPUs (\`nproc\`), ${machine.cpu}, ${machine.ramGb} GB of RAM, Linux ${machine.kernel}; shared with other engineers' test runs`,
     `- Node.js ${machine.node}; PostgreSQL ${machine.postgres} on 127.0.0.1 (${settings})`,
-    `- Commit ${machine.commit}, production build (\`node ace build\`, run from \`build/\`)`,
-    ...extra.map((line) => `- ${line}`),
+    `- The production build (\`node ace build\`, run from \`build/\`); each section ends with when, at which commit and under which load it was measured`,
   ].join('\n')
 }
