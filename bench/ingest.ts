@@ -393,10 +393,26 @@ other route shares.
 
 At a steady 300 deliveries/s (far more than one shop's gateway sends) the
 app answers in about 2 ms at p50 and 10-30 ms at p99 in most runs; in
-some runs a few dozen deliveries in a row waited 100-150 ms (one run in
-three on 2026-12-01, not during a checkpoint, cause not found: the app's
-full collections take under 10 ms); the summary reports the median of the
-runs' p99. With autocannon's own rate limit, which sends each second's
+some runs a few dozen to a few hundred deliveries in a row wait 100-450 ms,
+and the summary reports the median of the runs' p99. Two causes were found
+(2026-12-01, the paced phases with PostgreSQL's \`pg_stat_activity\`
+sampled every 10 ms and each delivery's latency on a timeline):
+
+- The trigram search indexes of message bodies and contacts merged their
+  pending list inside the INSERT that filled it: with the default 4 MB
+  that INSERT took 60-100 ms every ~3,100 messages (one stall per 10 s
+  phase at 300/s, measured with a bare insert loop). Both indexes now merge
+  at 256 kB (\`gin_pending_list_limit\`, migration
+  \`1700000000800_bound_search_index_flushes\`): merges under ~10 ms, the
+  same total work (mean insert 0.44-0.47 ms either way).
+- What remains are waits for the WAL to reach the disk: during the slow
+  spans the waiting backends sat in \`LWLock: WALWrite\` and \`IO: WALSync\`
+  (commits queued behind an fsync), in the floor's phases as much as the
+  app's (floor p99 118 and 396 ms in two of six phases of that run). That
+  is this VM's disk; with \`synchronous_commit\` on, an acknowledged
+  delivery is on disk, which is kept on purpose.
+
+With autocannon's own rate limit, which sends each second's
 300 requests at once, the same build measured 41-50 ms and the floor
 33-39 ms: that was the burst, not the servers.
 `,
