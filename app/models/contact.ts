@@ -12,6 +12,18 @@ export default class Contact extends ContactSchema {
   declare conversations: HasMany<typeof Conversation>
 
   /**
+   * The customer a conversation is with, in one query (without reading
+   * the conversation first).
+   */
+  static ofConversation(conversationId: string) {
+    return Contact.query()
+      .whereIn('id', (query) =>
+        query.from('conversations').select('contact_id').where('id', conversationId)
+      )
+      .firstOrFail()
+  }
+
+  /**
    * The name to show: the one the owner gave, else the WhatsApp profile
    * name, else the phone number.
    */

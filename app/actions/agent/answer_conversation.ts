@@ -176,7 +176,7 @@ export default class AnswerConversation {
       conversation.refresh(),
       business.refresh(),
       this.#writtenMeanwhile(conversation, run, triggers, options),
-      options.dryRun ? null : this.#recipient(business, conversation),
+      options.dryRun ? null : this.#recipient(business.id, conversation.id),
     ])
     if (business.monthlyBudgetUsd !== null && (await this.usage.budgetReached(business))) {
       await this.#block(business, 'budget_reached')
@@ -342,10 +342,10 @@ export default class AnswerConversation {
    * Where a reply goes: the business's WhatsApp (as it is now) and the
    * conversation's contact.
    */
-  async #recipient(business: Business, conversation: Conversation) {
+  async #recipient(businessId: string, conversationId: string) {
     const [instance, contact] = await Promise.all([
-      WhatsappInstance.findBy('business_id', business.id),
-      Contact.findOrFail(conversation.contactId),
+      WhatsappInstance.findBy('business_id', businessId),
+      Contact.ofConversation(conversationId),
     ])
     return { instance, contact }
   }
@@ -404,20 +404,15 @@ export default class AnswerConversation {
   }
 
   async #pendingDelivery(business: Business, run: AgentRun) {
-    const [instance, pending, contact] = await Promise.all([
-      WhatsappInstance.findBy('business_id', business.id),
+    const [recipient, pending] = await Promise.all([
+      this.#recipient(business.id, run.conversationId!),
       Message.query()
         .where('agent_run_id', run.id)
         .where('status', 'pending')
         .whereNull('gateway_message_id')
         .orderBy('sent_at'),
-      Contact.query()
-        .whereIn('id', (query) =>
-          query.from('conversations').select('contact_id').where('id', run.conversationId!)
-        )
-        .firstOrFail(),
     ])
-    return { instance, pending, contact }
+    return { ...recipient, pending }
   }
 
   async #markRead(instance: WhatsappInstance, run: AgentRun, remoteJid: string) {

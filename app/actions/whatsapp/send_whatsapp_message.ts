@@ -149,11 +149,7 @@ export default class SendWhatsappMessage {
   ): Promise<Message> {
     const [waiting, contact] = await Promise.all([
       options.fromQueue ? false : this.#waitingBehindQueued(message),
-      Contact.query()
-        .whereIn('id', (query) =>
-          query.from('conversations').select('contact_id').where('id', message.conversationId)
-        )
-        .firstOrFail(),
+      Contact.ofConversation(message.conversationId),
     ])
     if (waiting) {
       return this.#enqueue(message)
