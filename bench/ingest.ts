@@ -221,73 +221,70 @@ export async function benchIngest(ctx: BenchContext, options: IngestOptions): Pr
   const rssMax = runs.map((run) => max(run.rss))
   const rssMedian = runs.map((run) => median(run.rss))
 
+  /**
+   * One line of the table: the app's figure and the floor's, each the
+   * median of the runs with every run in brackets.
+   */
+  const row = (
+    label: string,
+    ofApp: (run: Run) => number,
+    ofFloor: (run: Run) => number,
+    digits: number,
+    last = ''
+  ) =>
+    `| ${label} | ${withRuns(runs.map(ofApp), digits)} | ${withRuns(runs.map(ofFloor), digits)} |${last ? ` ${last}` : ''} |`
+  const cpuRow = (label: string, part: keyof Cpu) =>
+    row(
+      `CPU per delivery at full speed, ${label}, ms`,
+      (r) => r.app.cpu[part],
+      (r) => r.floor.cpu[part],
+      2
+    )
+
   const table = [
     '| | app (Atiende) | floor (node:http + pg) | app ÷ floor |',
     '| --- | ---: | ---: | ---: |',
-    `| full speed, deliveries/s (${CONNECTIONS} connections) | ${withRuns(
-      runs.map((r) => r.app.rps),
+    row(
+      `full speed, deliveries/s (${CONNECTIONS} connections)`,
+      (r) => r.app.rps,
+      (r) => r.floor.rps,
+      0,
+      withRuns(ratio, 2)
+    ),
+    row(
+      'full speed, p50 ms',
+      (r) => r.app.p50,
+      (r) => r.floor.p50,
       0
-    )} | ${withRuns(
-      runs.map((r) => r.floor.rps),
+    ),
+    row(
+      'full speed, p99 ms',
+      (r) => r.app.p99,
+      (r) => r.floor.p99,
       0
-    )} | ${withRuns(ratio, 2)} |`,
-    `| full speed, p50 ms | ${withRuns(
-      runs.map((r) => r.app.p50),
+    ),
+    row(
+      `at ${RATE}/s, achieved/s`,
+      (r) => r.appAtRate.rps,
+      (r) => r.floorAtRate.rps,
       0
-    )} | ${withRuns(
-      runs.map((r) => r.floor.p50),
-      0
-    )} | |`,
-    `| full speed, p99 ms | ${withRuns(
-      runs.map((r) => r.app.p99),
-      0
-    )} | ${withRuns(
-      runs.map((r) => r.floor.p99),
-      0
-    )} | |`,
-    `| at ${RATE}/s, achieved/s | ${withRuns(atRateRps, 0)} | ${withRuns(
-      runs.map((r) => r.floorAtRate.rps),
-      0
-    )} | |`,
-    `| at ${RATE}/s, p50 ms | ${withRuns(
-      runs.map((r) => r.appAtRate.p50),
+    ),
+    row(
+      `at ${RATE}/s, p50 ms`,
+      (r) => r.appAtRate.p50,
+      (r) => r.floorAtRate.p50,
       1
-    )} | ${withRuns(
-      runs.map((r) => r.floorAtRate.p50),
+    ),
+    row(
+      `at ${RATE}/s, p99 ms`,
+      (r) => r.appAtRate.p99,
+      (r) => r.floorAtRate.p99,
       1
-    )} | |`,
-    `| at ${RATE}/s, p99 ms | ${withRuns(atRateP99, 1)} | ${withRuns(
-      runs.map((r) => r.floorAtRate.p99),
-      1
-    )} | |`,
-    `| CPU per delivery at full speed, server process, ms | ${withRuns(
-      runs.map((r) => r.app.cpu.server),
-      2
-    )} | ${withRuns(
-      runs.map((r) => r.floor.cpu.server),
-      2
-    )} | |`,
-    `| CPU per delivery at full speed, PostgreSQL, ms | ${withRuns(
-      runs.map((r) => r.app.cpu.postgres),
-      2
-    )} | ${withRuns(
-      runs.map((r) => r.floor.cpu.postgres),
-      2
-    )} | |`,
-    `| CPU per delivery at full speed, load generator, ms | ${withRuns(
-      runs.map((r) => r.app.cpu.runner),
-      2
-    )} | ${withRuns(
-      runs.map((r) => r.floor.cpu.runner),
-      2
-    )} | |`,
-    `| CPU per delivery at full speed, whole machine (${ctx.machine.nproc} vCPUs), ms | ${withRuns(
-      runs.map((r) => r.app.cpu.machine),
-      2
-    )} | ${withRuns(
-      runs.map((r) => r.floor.cpu.machine),
-      2
-    )} | |`,
+    ),
+    cpuRow('server process', 'server'),
+    cpuRow('PostgreSQL', 'postgres'),
+    cpuRow('load generator', 'runner'),
+    cpuRow(`whole machine (${ctx.machine.nproc} vCPUs)`, 'machine'),
   ].join('\n')
 
   const ingest: Section = {
