@@ -112,7 +112,7 @@ export class BusinessMemberSchema extends BaseModel {
 }
 
 export class BusinessSchema extends BaseModel {
-  static $columns = ['botBlockedAt', 'botBlockedReason', 'botEnabled', 'createdAt', 'currency', 'description', 'id', 'industry', 'locale', 'logoKey', 'monthlyBudgetUsd', 'name', 'openaiApiKey', 'openaiBaseUrl', 'openaiKeySuffix', 'openaiKeyVerifiedAt', 'openaiModel', 'replyDelaySeconds', 'takeoverMinutes', 'timezone', 'updatedAt'] as const
+  static $columns = ['botBlockedAt', 'botBlockedReason', 'botEnabled', 'country', 'createdAt', 'currency', 'description', 'id', 'industry', 'locale', 'logoKey', 'monthlyBudgetUsd', 'name', 'openaiApiKey', 'openaiBaseUrl', 'openaiKeySuffix', 'openaiKeyVerifiedAt', 'openaiModel', 'replyDelaySeconds', 'takeoverMinutes', 'timezone', 'updatedAt'] as const
   $columns = BusinessSchema.$columns
   @column.dateTime()
   declare botBlockedAt: DateTime | null
@@ -120,6 +120,8 @@ export class BusinessSchema extends BaseModel {
   declare botBlockedReason: string | null
   @column()
   declare botEnabled: boolean
+  @column()
+  declare country: string
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
   @column()

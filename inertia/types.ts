@@ -12,6 +12,11 @@ export type SharedProps = {
   currentBusiness: { id: string; name: string } | null
 }
 
+/**
+ * Choices of the business profile form (businessFormOptions()).
+ */
+export type BusinessFormOptions = { currencies: string[]; countries: string[]; timezones: string[] }
+
 export type BusinessData = {
   id: string
   name: string
@@ -19,6 +24,7 @@ export type BusinessData = {
   industry: string | null
   currency: string
   timezone: string
+  country: string
   locale: Locale
   logoUrl: string | null
   openaiModel: string

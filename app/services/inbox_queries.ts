@@ -6,6 +6,7 @@ import Conversation from '#models/conversation'
 import Message from '#models/message'
 import type Contact from '#models/contact'
 import { cursorTimestampSql, encodeCursor, type KeysetCursor } from '#services/keyset_cursor'
+import { equivalentDigits, toWhatsappDigits } from '#services/whatsapp/phone_numbers'
 
 export const INBOX_FILTERS = ['all', 'needs_human', 'bot_paused', 'unread', 'resolved'] as const
 export type InboxFilter = (typeof INBOX_FILTERS)[number]
@@ -97,7 +98,7 @@ export default class InboxQueries {
 
     let stretchEnd: KeysetCursor | null = null
     if (options.q) {
-      const search = await this.#search(business.id, options.q)
+      const search = await this.#search(business, options.q)
       query.whereRaw(search.sql, search.bindings)
       if (search.walks) {
         stretchEnd = await this.#stretchEnd(listed())
@@ -268,19 +269,28 @@ export default class InboxQueries {
    * Conversations whose contact (name, WhatsApp name, phone) or any
    * message contains the words, ignoring accents and letter case. A query
    * that looks like a phone number matches the digits, whatever the
-   * spacing ("+52 55 1234" finds 525512345678).
+   * spacing ("55 1234" finds 5215512345678); a whole number, as a person
+   * types it in the business's country, also finds every form its phone
+   * may be stored in ("+52 55 1234 5678" finds 5215512345678, "011 15
+   * 1234-5678" finds 5491112345678).
    */
-  async #search(businessId: string, q: string) {
+  async #search(business: Business, q: string) {
+    const businessId = business.id
     const term = q.trim()
     const pattern = `%${escapeLike(term)}%`
     const digits = term.replace(/\D/g, '')
     const looksLikePhone = /^[\d\s+().-]+$/.test(term) && digits.length >= 3
+    const typedPhone = looksLikePhone ? toWhatsappDigits(term, business.country).digits : null
 
-    const contactMatch = `${CONTACT_SEARCH_SQL} LIKE lower(atiende_unaccent(?))`
     const contactPattern = looksLikePhone ? `%${digits}%` : pattern
+    const contactBindings = typedPhone
+      ? [contactPattern, `{${equivalentDigits(typedPhone).join(',')}}`]
+      : [contactPattern]
+    const phoneMatch = typedPhone ? ' OR contacts.phone = ANY(?::text[])' : ''
+    const contactMatch = `(${CONTACT_SEARCH_SQL} LIKE lower(atiende_unaccent(?))${phoneMatch})`
     const contacts = await this.#matches(
       `SELECT contacts.id AS id FROM contacts WHERE contacts.business_id = ? AND ${contactMatch}`,
-      [businessId, contactPattern]
+      [businessId, ...contactBindings]
     )
 
     const bodyMatch = `${BODY_SEARCH_SQL} LIKE lower(atiende_unaccent(?))`
@@ -304,9 +314,9 @@ export default class InboxQueries {
     if (contacts === 'walk') {
       clauses.push(
         `(SELECT 1 FROM contacts WHERE contacts.id = conversations.contact_id
-          AND (${CONTACT_SEARCH_SQL} || '') LIKE lower(atiende_unaccent(?))) IS NOT NULL`
+          AND ((${CONTACT_SEARCH_SQL} || '') LIKE lower(atiende_unaccent(?))${phoneMatch})) IS NOT NULL`
       )
-      bindings.push(contactPattern)
+      bindings.push(...contactBindings)
     } else if (contacts.length > 0) {
       clauses.push('conversations.contact_id = ANY(?::uuid[])')
       bindings.push(`{${contacts.join(',')}}`)

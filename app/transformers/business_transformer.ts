@@ -19,6 +19,7 @@ export default class BusinessTransformer extends BaseTransformer<Business> {
         'industry',
         'currency',
         'timezone',
+        'country',
         'locale',
         'openaiModel',
         'openaiBaseUrl',

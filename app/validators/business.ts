@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { getCountries } from 'libphonenumber-js'
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
 const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'))
@@ -23,12 +24,19 @@ const timezone = () =>
     .trim()
     .in([...TIMEZONES, 'UTC'])
 
+/**
+ * ISO 3166-1 alpha-2 code of a country with a phone numbering plan (MX,
+ * AR, BR, ...): how phones typed without a country code are read.
+ */
+const country = () => vine.string().trim().toUpperCase().fixedLength(2).in(getCountries())
+
 const profile = {
   name: vine.string().trim().minLength(2).maxLength(120),
   industry: vine.string().trim().maxLength(80).optional(),
   description: vine.string().trim().maxLength(2000).optional(),
   currency: currency().optional(),
   timezone: timezone().optional(),
+  country: country().optional(),
   locale: vine.enum(['es', 'en']).optional(),
 }
 

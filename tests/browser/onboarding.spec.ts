@@ -23,6 +23,7 @@ test.group('Onboarding in the browser', () => {
     await page.assertTextContains('h1', 'Cuéntanos de tu negocio')
     await page.getByLabel('Nombre del negocio').fill('Zapatería Rosa')
     await page.getByLabel('Giro').fill('Calzado')
+    await page.getByLabel('País').selectOption({ label: 'Argentina' })
     await page.getByRole('button', { name: 'Continuar' }).click()
 
     await page.waitForURL('**/onboarding/ai')
@@ -37,8 +38,8 @@ test.group('Onboarding in the browser', () => {
     const user = await User.findByOrFail('email', email)
     const businesses = await user.related('businesses').query()
     assert.deepEqual(
-      businesses.map((business) => business.name),
-      ['Zapatería Rosa']
+      businesses.map((business) => [business.name, business.country]),
+      [['Zapatería Rosa', 'AR']]
     )
   })
 

@@ -3,10 +3,9 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type Business from '#models/business'
 import Message from '#models/message'
-import UserError from '#exceptions/user_error'
 import AnswerConversation from '#actions/agent/answer_conversation'
-import { findOrCreateConversation } from '#actions/whatsapp/conversations'
-import { normalizePhone, phoneJid } from '#services/whatsapp/jid'
+import { findOrCreateConversationWithPhone } from '#actions/whatsapp/conversations'
+import { whatsappDigitsOrFail } from '#services/whatsapp/phone_numbers'
 import { estimateCost } from '#services/agent/pricing'
 import AgentRun from '#models/agent_run'
 
@@ -20,16 +19,12 @@ export default class Think {
   constructor(private answer: AnswerConversation) {}
 
   async handle(params: { business: Business; phone: string; text: string; dryRun: boolean }) {
-    const phone = normalizePhone(params.phone)
-    if (!phone) {
-      throw new UserError('whatsapp.errors.invalid_phone', { field: 'phone' })
-    }
+    const phone = whatsappDigitsOrFail(params.phone, params.business.country)
 
     const conversation = await db.transaction(async (trx) => {
-      const found = await findOrCreateConversation(trx, {
+      const found = await findOrCreateConversationWithPhone(trx, {
         businessId: params.business.id,
-        chat: { jid: phoneJid(phone), phone, lid: null },
-        pushName: null,
+        phone,
       })
       const now = DateTime.now()
       await Message.create(

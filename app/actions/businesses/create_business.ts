@@ -12,6 +12,7 @@ export type CreateBusinessParams = {
   description?: string
   currency?: string
   timezone?: string
+  country?: string
   locale?: string
 }
 
@@ -30,6 +31,7 @@ export default class CreateBusiness {
           description: profile.description ?? null,
           currency: profile.currency ?? 'MXN',
           timezone: profile.timezone ?? 'America/Mexico_City',
+          country: profile.country ?? 'MX',
           locale: profile.locale ?? owner.locale ?? 'es',
           openaiModel: DEFAULT_OPENAI_MODEL,
           openaiApiKey: null,

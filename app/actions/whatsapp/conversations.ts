@@ -3,28 +3,37 @@ import Contact from '#models/contact'
 import Conversation from '#models/conversation'
 import type { Chat } from '#services/whatsapp/whatsapp_gateway'
 import { sqlBindings } from '#services/sql'
+import { phoneJid } from '#services/whatsapp/jid'
+import { equivalentDigits } from '#services/whatsapp/phone_numbers'
 
 /**
  * The contact for a WhatsApp chat, created on first contact. A customer
  * first seen by their @lid JID and later by their phone (or the other way
  * round) stays one contact: the phone JID wins as the address to reply to.
+ * So does a phone written another way (Mexico's 52/521, Argentina's 9,
+ * Brazil's ninth digit): the form the gateway uses replaces a typed one.
+ *
+ * `typed`: the chat's phone is one a person typed (our reading of its JID
+ * digits), not the gateway's: it finds the contact but never rewrites
+ * their address.
  */
 export async function findOrCreateContact(
   trx: TransactionClientContract,
-  params: { businessId: string; chat: Chat; pushName: string | null }
+  params: { businessId: string; chat: Chat; pushName: string | null; typed?: boolean }
 ) {
   const { businessId, chat, pushName } = params
+  const phones = chat.phone ? equivalentDigits(chat.phone) : []
 
-  const existing = await Contact.query({ client: trx })
+  const matches = await Contact.query({ client: trx })
     .where('business_id', businessId)
     .where((query) => {
       query.where('wa_jid', chat.jid)
-      if (chat.phone) query.orWhere('phone', chat.phone)
+      if (phones.length > 0) query.orWhereIn('phone', phones)
       if (chat.lid) query.orWhere('lid', chat.lid).orWhere('wa_jid', chat.lid)
     })
     .orderBy('created_at')
     .forUpdate()
-    .first()
+  const existing = matches[0]
 
   if (existing) {
     let changed = false
@@ -33,6 +42,22 @@ export async function findOrCreateContact(
       changed = true
     }
     if (chat.phone && !existing.phone) {
+      existing.phone = chat.phone
+      changed = true
+    }
+    /**
+     * Another form of the phone gave the contact its address: the
+     * gateway's (unless another contact holds that JID already).
+     */
+    const otherForm =
+      chat.phone &&
+      !params.typed &&
+      existing.phone &&
+      existing.phone !== chat.phone &&
+      phones.includes(existing.phone) &&
+      existing.waJid === phoneJid(existing.phone)
+    if (otherForm && !matches.some((other) => other.waJid === chat.jid)) {
+      existing.waJid = chat.jid
       existing.phone = chat.phone
       changed = true
     }
@@ -79,6 +104,24 @@ export async function findOrCreateConversation(
   params: { businessId: string; chat: Chat; pushName: string | null }
 ) {
   const contact = await findOrCreateContact(trx, params)
+  return openConversationFor(trx, params.businessId, contact.id)
+}
+
+/**
+ * The open conversation with a phone a person typed (JID digits from
+ * toWhatsappDigits()): the contact's, whatever form their phone is stored
+ * in, or a new contact's at that address.
+ */
+export async function findOrCreateConversationWithPhone(
+  trx: TransactionClientContract,
+  params: { businessId: string; phone: string }
+) {
+  const contact = await findOrCreateContact(trx, {
+    businessId: params.businessId,
+    chat: { jid: phoneJid(params.phone), phone: params.phone, lid: null },
+    pushName: null,
+    typed: true,
+  })
   return openConversationFor(trx, params.businessId, contact.id)
 }
 

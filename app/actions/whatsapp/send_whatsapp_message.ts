@@ -20,8 +20,8 @@ import {
 import MediaStorage from '#services/media_storage'
 import { publicUrl } from '#services/public_url'
 import { JobQueue } from '#services/queue/job_queue'
-import { normalizePhone, phoneJid } from '#services/whatsapp/jid'
-import { findOrCreateConversation } from '#actions/whatsapp/conversations'
+import { whatsappDigitsOrFail } from '#services/whatsapp/phone_numbers'
+import { findOrCreateConversationWithPhone } from '#actions/whatsapp/conversations'
 import BotControl from '#actions/conversations/bot_control'
 
 /**
@@ -35,7 +35,9 @@ export type OutboundMedia = { kind: MediaKind; mimetype: string; fileName: strin
 export type SendWhatsappMessageParams = {
   business: Business
   /**
-   * Either an existing conversation, or a phone number to write to.
+   * Either an existing conversation, or a phone number to write to (as a
+   * person types it, read with the business's country; the contact it
+   * already is, whatever form their phone is stored in).
    */
   conversation?: Conversation
   phone?: string
@@ -66,7 +68,7 @@ export default class SendWhatsappMessage {
   async handle(params: SendWhatsappMessageParams): Promise<Message> {
     const { business } = params
     const instance = await WhatsappInstance.findBy('business_id', business.id)
-    if (!instance || instance.status !== 'open') {
+    if (!instance || !instance.isPaired()) {
       throw new UserError('whatsapp.errors.not_connected', { status: 409 })
     }
 
@@ -74,14 +76,9 @@ export default class SendWhatsappMessage {
     const message = await db.transaction(async (trx) => {
       let conversation = params.conversation
       if (!conversation) {
-        const phone = normalizePhone(params.phone ?? '')
-        if (!phone) {
-          throw new UserError('whatsapp.errors.invalid_phone', { field: 'phone' })
-        }
-        conversation = await findOrCreateConversation(trx, {
+        conversation = await findOrCreateConversationWithPhone(trx, {
           businessId: business.id,
-          chat: { jid: phoneJid(phone), phone, lid: null },
-          pushName: null,
+          phone: whatsappDigitsOrFail(params.phone ?? '', business.country),
         })
       }
 
@@ -174,8 +171,9 @@ export default class SendWhatsappMessage {
         error.message
       )
       /**
-       * Down (unreachable, 5xx): it certainly did not go out, so it waits
-       * for the gateway. A timeout may have sent it: a person decides.
+       * Down (unreachable, 5xx, its WhatsApp connection closed or
+       * reconnecting): it certainly did not go out, so it waits for the
+       * gateway. A timeout may have sent it: a person decides.
        */
       if (
         error instanceof GatewayUnavailableError &&

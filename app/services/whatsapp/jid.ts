@@ -1,6 +1,7 @@
 /**
  * WhatsApp addresses (JIDs): 5215512345678@s.whatsapp.net for phones,
  * 103899771998284@lid for Baileys 7 LID contacts, ...@g.us for groups.
+ * Phones typed by people become JID digits in phone_numbers.ts.
  */
 
 export function isGroupOrBroadcast(jid: string) {
@@ -25,15 +26,6 @@ export function phoneFromJid(jid: string): string | null {
   }
   const digits = jid.split('@')[0].split(':')[0]
   return /^\d{6,20}$/.test(digits) ? digits : null
-}
-
-/**
- * Digits of a phone typed by a person: "+52 1 (55) 1234-5678" → "5215512345678".
- * Null when it cannot be a phone number.
- */
-export function normalizePhone(input: string): string | null {
-  const digits = input.replace(/[\s()+.-]/g, '')
-  return /^\d{8,15}$/.test(digits) ? digits : null
 }
 
 export function phoneJid(phone: string) {

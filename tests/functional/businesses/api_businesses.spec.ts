@@ -42,6 +42,7 @@ test.group('API businesses', (group) => {
       industry: 'Calzado',
       currency: 'MXN',
       timezone: 'America/Mexico_City',
+      country: 'MX',
       openaiModel: 'gpt-4.1-mini',
       openaiBaseUrl: null,
       botEnabled: true,
@@ -57,31 +58,50 @@ test.group('API businesses', (group) => {
     )
   })
 
-  test('updates the profile and validates currency and time zone', async ({ client, assert }) => {
+  test('updates the profile and validates currency, time zone and country', async ({
+    client,
+    assert,
+  }) => {
     const { user, business } = await createOwnerWithBusiness()
     const token = await tokenFor(user)
 
     const updated = await client
       .put(`/business/${business.id}`)
       .bearerToken(token)
-      .json({ name: 'Tienda Nueva', currency: 'cop', timezone: 'America/Bogota' })
+      .json({ name: 'Tienda Nueva', currency: 'cop', timezone: 'America/Bogota', country: 'co' })
     updated.assertStatus(200)
     assert.containSubset(updated.body(), {
       name: 'Tienda Nueva',
       currency: 'COP',
       timezone: 'America/Bogota',
+      country: 'CO',
     })
 
     const invalid = await client
       .put(`/business/${business.id}`)
       .bearerToken(token)
-      .json({ currency: 'PESOS', timezone: 'Mars/Olympus' })
+      .json({ currency: 'PESOS', timezone: 'Mars/Olympus', country: 'XX' })
     invalid.assertStatus(422)
     const fields = invalid.body().errors.map((error: { field: string }) => error.field)
-    assert.includeMembers(fields, ['currency', 'timezone'])
+    assert.includeMembers(fields, ['currency', 'timezone', 'country'])
+    assert.include(
+      invalid.body().errors.map((error: { message: string }) => error.message),
+      'Elige un valor válido para país.'
+    )
 
     await business.refresh()
     assert.equal(business.name, 'Tienda Nueva')
+    assert.equal(business.country, 'CO')
+  })
+
+  test('a new business gets the country it is given', async ({ client, assert }) => {
+    const token = await tokenFor(await createUser())
+    const created = await client
+      .post('/business')
+      .bearerToken(token)
+      .json({ name: 'Loja Rosa', country: 'BR', currency: 'BRL', timezone: 'America/Sao_Paulo' })
+    created.assertStatus(201)
+    assert.equal(created.body().country, 'BR')
   })
 
   test('verifies an OpenAI key with the provider, stores it encrypted and never echoes it', async ({

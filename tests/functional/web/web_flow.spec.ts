@@ -68,6 +68,7 @@ test.group('Web app', (group) => {
         industry: 'Calzado',
         currency: 'COP',
         timezone: 'America/Bogota',
+        country: 'CO',
       })
       .redirects(0)
     assert.equal(created.header('location'), '/onboarding/ai')
@@ -78,6 +79,7 @@ test.group('Web app', (group) => {
       name: 'Zapatería Rosa',
       currency: 'COP',
       timezone: 'America/Bogota',
+      country: 'CO',
     })
   })
 
