@@ -36,4 +36,31 @@ export default class WhatsAppProvider {
       await this.app.container.make(WhatsAppGateway)
     }
   }
+
+  /**
+   * In production the web server brings every instance's webhook up to
+   * date (new events reach instances created before them), in the
+   * background: starting never waits for the gateway. Several replicas
+   * doing it at once set the same webhook.
+   */
+  async ready() {
+    if (this.app.getEnvironment() !== 'web' || this.app.getMode() === 'warmup') return
+    if (!this.app.inProduction) return
+    const gateway = await this.app.container.make(WhatsAppGateway)
+    if (gateway.driver !== 'evolution') return
+    void this.#resubscribe()
+  }
+
+  async #resubscribe() {
+    const { default: logger } = await import('@adonisjs/core/services/logger')
+    try {
+      const { default: ResubscribeWebhooks } =
+        await import('#actions/whatsapp/resubscribe_webhooks')
+      const resubscribe = await this.app.container.make(ResubscribeWebhooks)
+      const counts = await resubscribe.handle()
+      logger.info(counts, 'whatsapp webhooks resubscribed')
+    } catch (error) {
+      logger.error({ err: error }, 'could not resubscribe the whatsapp webhooks')
+    }
+  }
 }

@@ -15,7 +15,7 @@ export default class DashboardController {
     const steps = [
       { key: 'business', done: true, href: '/settings/business' },
       { key: 'ai_key', done: business.hasOpenaiKey, href: '/settings/ai' },
-      { key: 'whatsapp', done: whatsapp?.status === 'open', href: '/whatsapp' },
+      { key: 'whatsapp', done: whatsapp?.isPaired() ?? false, href: '/whatsapp' },
       { key: 'products', done: hasProducts, href: '/catalog' },
       { key: 'prompt', done: hasOwnPrompt, href: '/knowledge/prompt' },
     ]

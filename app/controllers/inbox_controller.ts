@@ -65,7 +65,11 @@ export default class InboxController {
         takeoverMinutes: business.takeoverMinutes,
         canManage: await bouncer.with(BusinessPolicy).allows('manage', business),
       },
-      whatsapp: { status: instance?.status ?? null, driver: gateway.driver },
+      whatsapp: {
+        status: instance?.status ?? null,
+        connected: instance?.isPaired() ?? false,
+        driver: gateway.driver,
+      },
       filters: { filter: filter ?? 'all', q: q ?? '' },
       conversations: async () => {
         const { rows, nextCursor } = await queries.conversations(business, { filter, q })

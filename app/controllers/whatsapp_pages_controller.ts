@@ -10,7 +10,12 @@ import WhatsappInstanceTransformer from '#transformers/whatsapp_instance_transfo
 import MessageTransformer from '#transformers/message_transformer'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { SimulatorGateway } from '#services/whatsapp/simulator_gateway'
-import { normalizePhone, phoneJid } from '#services/whatsapp/jid'
+import { phoneJid } from '#services/whatsapp/jid'
+import {
+  equivalentDigits,
+  toWhatsappDigits,
+  whatsappDigitsOrFail,
+} from '#services/whatsapp/phone_numbers'
 import { simulatorMessageValidator } from '#validators/whatsapp'
 import UserError from '#exceptions/user_error'
 import { randomBytes } from 'node:crypto'
@@ -69,10 +74,13 @@ export default class WhatsappPagesController {
   async simulator({ inertia, business, request }: HttpContext, gateway: WhatsAppGateway) {
     this.#simulator(gateway)
     const instance = await WhatsappInstance.findBy('business_id', business.id)
-    const phone = normalizePhone(String(request.input('phone', '5215512345678'))) ?? '5215512345678'
+    const phone =
+      toWhatsappDigits(String(request.input('phone', '')), business.country).digits ??
+      '5215512345678'
     const contact = await Contact.query()
       .where('business_id', business.id)
-      .where('wa_jid', phoneJid(phone))
+      .whereIn('phone', equivalentDigits(phone))
+      .orderBy('created_at')
       .first()
     const messages = contact
       ? await Message.query()
@@ -87,7 +95,7 @@ export default class WhatsappPagesController {
     return inertia.render('whatsapp/simulator', {
       businessId: business.id,
       businessName: business.name,
-      connected: instance?.status === 'open',
+      connected: instance?.isPaired() ?? false,
       phone,
       messages: MessageTransformer.transform(messages.reverse()),
     })
@@ -101,12 +109,9 @@ export default class WhatsappPagesController {
   async simulatorMessage({ business, request, response }: HttpContext, gateway: WhatsAppGateway) {
     this.#simulator(gateway)
     const payload = await request.validateUsing(simulatorMessageValidator)
-    const phone = normalizePhone(payload.phone)
-    if (!phone) {
-      throw new UserError('whatsapp.errors.invalid_phone', { field: 'phone' })
-    }
+    const phone = whatsappDigitsOrFail(payload.phone, business.country)
     const instance = await WhatsappInstance.findBy('business_id', business.id)
-    if (!instance || instance.status !== 'open') {
+    if (!instance || !instance.isPaired()) {
       throw new UserError('whatsapp.errors.not_connected', { status: 409 })
     }
 

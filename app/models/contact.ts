@@ -3,6 +3,7 @@ import { belongsTo, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Business from '#models/business'
 import Conversation from '#models/conversation'
+import { phoneJid } from '#services/whatsapp/jid'
 
 export default class Contact extends ContactSchema {
   @belongsTo(() => Business)
@@ -21,6 +22,15 @@ export default class Contact extends ContactSchema {
         query.from('conversations').select('contact_id').where('id', conversationId)
       )
       .firstOrFail()
+  }
+
+  /**
+   * Where read receipts go: the phone JID when we know the phone (the
+   * gateway silently skips @lid JIDs when marking messages read), else the
+   * JID replies go to.
+   */
+  readReceiptJid() {
+    return this.phone ? phoneJid(this.phone) : this.waJid
   }
 
   /**

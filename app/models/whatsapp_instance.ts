@@ -5,7 +5,11 @@ import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Business from '#models/business'
 import { webhookInstances } from '#services/whatsapp/webhook_instances'
 
-export type InstanceStatus = 'pending_qr' | 'open' | 'closed' | 'refused'
+/**
+ * `reconnecting`: the connection was open and dropped; the gateway
+ * reconnects by itself (its "connecting" after "open").
+ */
+export type InstanceStatus = 'pending_qr' | 'open' | 'reconnecting' | 'closed' | 'refused'
 
 /**
  * A business's connection on the WhatsApp gateway. Its gateway token and
@@ -53,6 +57,15 @@ export default class WhatsappInstance extends WhatsappInstanceSchema {
 
   revealWebhookSecret() {
     return WhatsappInstance.decrypt(this.webhookSecret)
+  }
+
+  /**
+   * Linked to the business's phone: connected, or reconnecting after a
+   * drop. Messages may be written; while it reconnects they wait in the
+   * outbound queue instead of failing.
+   */
+  isPaired() {
+    return this.status === 'open' || this.status === 'reconnecting'
   }
 
   /**

@@ -9,6 +9,10 @@ export default class WhatsappInstanceTransformer extends BaseTransformer<Whatsap
   toObject() {
     return {
       status: this.resource.status,
+      /**
+       * Messages may be written (open, or reconnecting: they wait for it).
+       */
+      connected: this.resource.isPaired(),
       phone: this.resource.phone,
       profileName: this.resource.profileName,
       lastConnection: this.resource.lastConnectionAt?.toISO() ?? null,

@@ -5,8 +5,9 @@ import { fakeEvolutionFor } from '#tests/helpers/whatsapp'
 
 /**
  * "Conectar WhatsApp" against the fake Evolution gateway: the QR appears,
- * is replaced live when the gateway sends a new one, and "Conectado" shows
- * when the phone is paired — all without reloading the page.
+ * is replaced live when the gateway sends a new one, "Conectado" shows
+ * when the phone is paired, "Reconectando…" while a dropped connection
+ * comes back — all without reloading the page.
  */
 test.group('Connect WhatsApp in the browser', (group) => {
   const fake = fakeEvolutionFor(group)
@@ -47,5 +48,22 @@ test.group('Connect WhatsApp in the browser', (group) => {
     })
     await page.assertTextContains('[data-testid=wa-connected]', 'Conectado como Zapatería Rosa')
     await page.assertTextContains('[data-testid=wa-status]', 'Conectado')
+
+    // The connection drops and comes back by itself.
+    await fake.deliver(instance.instanceName, 'connection.update', {
+      instance: instance.instanceName,
+      state: 'connecting',
+      statusReason: 200,
+    })
+    await page.assertTextContains('[data-testid=wa-status]', 'Reconectando…')
+    await page.locator('[data-testid=wa-reconnecting]').waitFor()
+    await fake.deliver(instance.instanceName, 'connection.update', {
+      instance: instance.instanceName,
+      wuid: '5215599990000@s.whatsapp.net',
+      state: 'open',
+      statusReason: 200,
+    })
+    await page.assertTextContains('[data-testid=wa-status]', 'Conectado')
+    await page.locator('[data-testid=wa-reconnecting]').waitFor({ state: 'detached' })
   })
 })

@@ -29,6 +29,8 @@ export class FakeEvolution {
   notOnWhatsapp = new Set<string>()
   #failures: number[] = []
   #stalls: number[] = []
+  #closedSends = 0
+  #errorAnswers: { status: number; message: unknown }[] = []
   #server?: Server
   #port = 0
   #sequence = 0
@@ -64,6 +66,8 @@ export class FakeEvolution {
     this.notOnWhatsapp.clear()
     this.#failures = []
     this.#stalls = []
+    this.#closedSends = 0
+    this.#errorAnswers = []
   }
 
   /**
@@ -79,6 +83,27 @@ export class FakeEvolution {
    */
   stallNext(...delaysMs: number[]) {
     this.#stalls.push(...delaysMs)
+  }
+
+  /**
+   * The instances' WhatsApp connection drops (Baileys reconnecting): sends
+   * answer what the gateway answers then, a 400 "Error: Connection Closed"
+   * — the next `count` of them, or all until reopenConnection().
+   */
+  dropConnection(count = Number.POSITIVE_INFINITY) {
+    this.#closedSends = count
+  }
+
+  reopenConnection() {
+    this.#closedSends = 0
+  }
+
+  /**
+   * The next request answers this error envelope, e.g. a schema error
+   * answerError(400, [['instance requires property "number"']]).
+   */
+  answerError(status: number, message: unknown) {
+    this.#errorAnswers.push({ status, message })
   }
 
   sent(path: string) {
@@ -172,6 +197,10 @@ export class FakeEvolution {
     if (failure) {
       return error(failure, ['Simulated failure'])
     }
+    const answer = this.#errorAnswers.shift()
+    if (answer) {
+      return error(answer.status, answer.message)
+    }
 
     const [, group, action, name] = url.pathname.split('/')
     const route = `${req.method} /${group}/${action}`
@@ -255,6 +284,10 @@ export class FakeEvolution {
       case 'POST /message/sendText':
       case 'POST /message/sendMedia': {
         const number = String(body?.number ?? '')
+        if (this.#closedSends > 0) {
+          this.#closedSends -= 1
+          return error(400, ['Error: Connection Closed'])
+        }
         if (this.notOnWhatsapp.has(number.split('@')[0])) {
           return error(400, [{ jid: `${number}@s.whatsapp.net`, exists: false, number }])
         }
@@ -271,6 +304,25 @@ export class FakeEvolution {
           message: action === 'sendText' ? { conversation: body.text } : { imageMessage: {} },
           messageType: action === 'sendText' ? 'conversation' : 'imageMessage',
           messageTimestamp: Math.floor(Date.now() / 1000),
+          instanceId: '00000000-0000-0000-0000-000000000001',
+        })
+      }
+      case 'POST /webhook/set': {
+        const webhook = body?.webhook
+        if (typeof webhook?.url !== 'string') return error(400, [['webhook.url is required']])
+        instance.webhook = {
+          url: webhook.url,
+          headers: webhook.headers ?? {},
+          events: webhook.events ?? [],
+        }
+        return send(201, {
+          id: '00000000-0000-0000-0000-000000000002',
+          url: webhook.url,
+          headers: webhook.headers ?? {},
+          enabled: webhook.enabled ?? true,
+          events: webhook.events ?? [],
+          webhookByEvents: webhook.byEvents ?? false,
+          webhookBase64: webhook.base64 ?? false,
           instanceId: '00000000-0000-0000-0000-000000000001',
         })
       }

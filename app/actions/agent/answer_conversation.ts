@@ -281,7 +281,7 @@ export default class AnswerConversation {
     if (state === 'needs_human') return 'needs_human'
     if (state === 'paused') return 'conversation_paused'
     if (state === 'paused_until') return 'human_takeover'
-    if (!options.dryRun && (!instance || instance.status !== 'open')) return 'not_connected'
+    if (!options.dryRun && (!instance || !instance.isPaired())) return 'not_connected'
     if (await this.usage.budgetReached(business)) {
       if (business.botBlockedReason !== 'budget_reached') {
         await this.#block(business, 'budget_reached')
@@ -381,13 +381,13 @@ export default class AnswerConversation {
     const { instance, pending, contact } = known ?? (await this.#pendingDelivery(business, run))
 
     let allSent = true
-    if (instance && instance.status === 'open' && pending.length > 0) {
+    if (instance && instance.isPaired() && pending.length > 0) {
       this.gateway.sendPresence(instance.credentials(), contact.waJid, 1200).catch(() => {})
       for (const message of pending) {
         const delivered = await this.sender.deliver(instance, message)
         allSent &&= !['failed', 'queued'].includes(delivered.status)
       }
-      void this.#markRead(instance, run, contact.waJid)
+      void this.#markRead(instance, run, contact.readReceiptJid())
     } else if (pending.length > 0) {
       allSent = false
       await Message.query()

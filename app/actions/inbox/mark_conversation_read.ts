@@ -45,6 +45,10 @@ export default class MarkConversationRead {
    */
   async #markOnWhatsapp(conversation: Conversation, unread: number) {
     const instance = await WhatsappInstance.findBy('business_id', conversation.businessId)
+    /**
+     * Only while open: reconnecting, the gateway would refuse them, and
+     * blue ticks are not worth queueing.
+     */
     if (!instance || instance.status !== 'open') {
       return
     }
@@ -65,7 +69,7 @@ export default class MarkConversationRead {
       await this.gateway.markRead(
         instance.credentials(),
         messages.map((message) => ({
-          remoteJid: contact.waJid,
+          remoteJid: contact.readReceiptJid(),
           id: message.gatewayMessageId!,
           fromMe: false,
         }))

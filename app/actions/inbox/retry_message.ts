@@ -20,7 +20,7 @@ export default class RetryMessage {
       throw new UserError('inbox.errors.not_retryable', { status: 409 })
     }
     const instance = await WhatsappInstance.findBy('business_id', business.id)
-    if (!instance || instance.status !== 'open') {
+    if (!instance || !instance.isPaired()) {
       throw new UserError('whatsapp.errors.not_connected', { status: 409 })
     }
 

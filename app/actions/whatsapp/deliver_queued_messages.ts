@@ -23,7 +23,7 @@ export default class DeliverQueuedMessages {
     if (queued.length === 0) return
 
     const instance = await WhatsappInstance.findBy('business_id', queued[0].businessId)
-    if (!instance || instance.status !== 'open') {
+    if (!instance || !instance.isPaired()) {
       for (const message of queued) await this.sender.markFailed(message, 'not_connected')
       return
     }

@@ -387,6 +387,13 @@ export default class IngestGatewayEvents {
     } else if (event.state === 'close') {
       instance.status = 'closed'
       instance.lastError = event.reason ? `closed (${event.reason})` : null
+    } else if (instance.status === 'open') {
+      /**
+       * "connecting" after "open": the connection dropped and the gateway
+       * is reconnecting by itself (while waiting for a scan, "connecting"
+       * changes nothing we show). The next "open" ends it.
+       */
+      instance.status = 'reconnecting'
     } else {
       return
     }

@@ -41,7 +41,7 @@ export default class WhatsappController {
     const business = await auth.getUserOrFail().findBusinessOrFail(params.business_id)
     await bouncer.with(BusinessPolicy).authorize('manage', business)
     let instance = await WhatsappInstance.findByOrFail('business_id', business.id)
-    if (instance.status !== 'open' && !instance.qrCode) {
+    if (!instance.isPaired() && !instance.qrCode) {
       const connected = await connect.handle(business)
       instance = connected.instance
     }

@@ -7,6 +7,7 @@ import {
   type InstanceCredentials,
   type MediaKind,
   type QrState,
+  type SendOptions,
   type SentMessage,
 } from '#services/whatsapp/whatsapp_gateway'
 import {
@@ -39,6 +40,21 @@ export type EvolutionOptions = {
   retries?: number
   retryBaseMs?: number
 }
+
+/**
+ * Every event Atiende handles, for an instance's webhook (created or set
+ * again by `node ace whatsapp:resubscribe`).
+ */
+export const WEBHOOK_EVENTS = [
+  'MESSAGES_UPSERT',
+  'MESSAGES_UPDATE',
+  'MESSAGES_EDITED',
+  'MESSAGES_DELETE',
+  'SEND_MESSAGE',
+  'CONNECTION_UPDATE',
+  'QRCODE_UPDATED',
+  'CONTACTS_UPSERT',
+]
 
 type RequestOptions = {
   apiKey: string
@@ -92,13 +108,7 @@ export class EvolutionGateway extends WhatsAppGateway {
           byEvents: false,
           base64: true,
           headers: { authorization: `Bearer ${params.webhookSecret}` },
-          events: [
-            'MESSAGES_UPSERT',
-            'MESSAGES_UPDATE',
-            'SEND_MESSAGE',
-            'CONNECTION_UPDATE',
-            'QRCODE_UPDATED',
-          ],
+          events: WEBHOOK_EVENTS,
         },
       },
     })
@@ -163,10 +173,32 @@ export class EvolutionGateway extends WhatsAppGateway {
     }
   }
 
-  async sendText(instance: InstanceCredentials, to: string, text: string): Promise<SentMessage> {
+  async setWebhook(instance: InstanceCredentials, webhook: { url: string; secret: string }) {
+    await this.#request('POST', `/webhook/set/${this.#name(instance)}`, {
+      apiKey: instance.token,
+      retryOnTimeout: true,
+      body: {
+        webhook: {
+          enabled: true,
+          url: webhook.url,
+          headers: { authorization: `Bearer ${webhook.secret}` },
+          byEvents: false,
+          base64: true,
+          events: WEBHOOK_EVENTS,
+        },
+      },
+    })
+  }
+
+  async sendText(
+    instance: InstanceCredentials,
+    to: string,
+    text: string,
+    options: SendOptions = {}
+  ): Promise<SentMessage> {
     const answer = await this.#request('POST', `/message/sendText/${this.#name(instance)}`, {
       apiKey: instance.token,
-      body: { number: to, text, linkPreview: false },
+      body: { number: to, text, linkPreview: false, ...quoted(options) },
     })
     return this.#sent(answer)
   }
@@ -174,7 +206,8 @@ export class EvolutionGateway extends WhatsAppGateway {
   async sendMedia(
     instance: InstanceCredentials,
     to: string,
-    media: { kind: MediaKind; url: string; mimetype: string; fileName: string; caption?: string }
+    media: { kind: MediaKind; url: string; mimetype: string; fileName: string; caption?: string },
+    options: SendOptions = {}
   ): Promise<SentMessage> {
     const answer = await this.#request('POST', `/message/sendMedia/${this.#name(instance)}`, {
       apiKey: instance.token,
@@ -184,8 +217,9 @@ export class EvolutionGateway extends WhatsAppGateway {
         mediatype: media.kind,
         mimetype: media.mimetype,
         media: media.url,
-        fileName: media.fileName,
+        fileName: fileNameFor(media.fileName, media.mimetype),
         caption: media.caption ?? '',
+        ...quoted(options),
       },
     })
     return this.#sent(answer)
@@ -309,6 +343,58 @@ export class EvolutionGateway extends WhatsAppGateway {
   }
 }
 
+function quoted(options: SendOptions) {
+  return options.quotedId ? { quoted: { key: { id: options.quotedId } } } : {}
+}
+
+/**
+ * Extensions by mimetype, the usual one first. The gateway replaces the
+ * mimetype we send with one guessed from the file name's extension (and
+ * re-encodes images to JPEG): a name without the right one sends a photo
+ * as a document, or a voice note as a file.
+ */
+const EXTENSIONS: Record<string, string[]> = {
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+  'image/webp': ['webp'],
+  'image/gif': ['gif'],
+  'video/mp4': ['mp4'],
+  'video/3gpp': ['3gp'],
+  'video/quicktime': ['mov'],
+  'audio/ogg': ['ogg', 'opus'],
+  'audio/mpeg': ['mp3'],
+  'audio/mp4': ['m4a'],
+  'audio/aac': ['aac'],
+  'audio/amr': ['amr'],
+  'application/pdf': ['pdf'],
+  'application/msword': ['doc'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
+  'application/vnd.ms-excel': ['xls'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
+  'application/vnd.ms-powerpoint': ['ppt'],
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': ['pptx'],
+  'application/zip': ['zip'],
+  'text/plain': ['txt'],
+  'text/csv': ['csv'],
+}
+
+const KNOWN_EXTENSIONS = new Set(Object.values(EXTENSIONS).flat())
+
+/**
+ * The file name with an extension that matches its mimetype ("foto" with
+ * image/png is "foto.png", "123.png" with image/jpeg "123.jpg"); a
+ * mimetype we do not know leaves the name as it is.
+ */
+function fileNameFor(fileName: string, mimetype: string) {
+  const extensions = EXTENSIONS[mimetype.split(';')[0].trim().toLowerCase()]
+  if (!extensions) return fileName
+  const dot = fileName.lastIndexOf('.')
+  const extension = dot === -1 ? '' : fileName.slice(dot + 1).toLowerCase()
+  if (extensions.includes(extension)) return fileName
+  const base = KNOWN_EXTENSIONS.has(extension) ? fileName.slice(0, dot) : fileName
+  return `${base || 'file'}.${extensions[0]}`
+}
+
 function parseJson(text: string): unknown {
   try {
     return text ? JSON.parse(text) : null
@@ -318,8 +404,20 @@ function parseJson(text: string): unknown {
 }
 
 /**
+ * What a 400 says when the instance's WhatsApp connection is down for a
+ * while (Baileys closing, reconnecting or timing out): the gateway turns
+ * every failure inside a send into a 400 ("Error: Connection Closed").
+ */
+const CONNECTION_DOWN = /connection (closed|lost|was lost|failure)|not open|reconnecting|timed out/i
+
+/**
  * Reads the contract's error envelope:
  * {"status":404,"error":"Not Found","response":{"message":[...]}}
+ *
+ * A 400 whose text says the connection is down is "unavailable": the
+ * message certainly did not go out and waits for the connection, as for a
+ * 5xx. The number not on WhatsApp and the gateway's schema errors (a
+ * nested array of texts) stay rejections.
  */
 function rejection(status: number, body: unknown) {
   const response = (body as { response?: { message?: unknown } } | null)?.response
@@ -340,6 +438,9 @@ function rejection(status: number, body: unknown) {
     .join('; ')
     .slice(0, 300)
 
+  if (status === 400 && CONNECTION_DOWN.test(text)) {
+    return new GatewayUnavailableError(`The WhatsApp connection is down: ${text}`)
+  }
   if (status === 401 || status === 403) {
     return new GatewayRejectedError(text || 'Unauthorized', status, 'unauthorized')
   }

@@ -62,6 +62,22 @@ async function parseEnvelope(body: unknown): Promise<ParsedWebhook> {
     }
     case 'qrcode.updated': {
       const data = await validate(qrcodeUpdateValidator, envelope.data)
+      /**
+       * At the QR limit the gateway sends one without a QR ("QR code limit
+       * reached, please login again"); the "refused" connection update
+       * that follows is what we show.
+       */
+      if (!data.qrcode) {
+        return {
+          instanceName: envelope.instance,
+          events: [
+            {
+              kind: 'ignored',
+              reason: `qrcode.updated without a QR: ${(data.message ?? '').slice(0, 200)}`,
+            },
+          ],
+        }
+      }
       return {
         instanceName: envelope.instance,
         events: [

@@ -64,6 +64,9 @@ export const connectionUpdateValidator = vine.create(
     .allowUnknownProperties()
 )
 
+/**
+ * Without `qrcode` when the QR limit is reached (then `message` says so).
+ */
 export const qrcodeUpdateValidator = vine.create(
   vine
     .object({
@@ -72,7 +75,10 @@ export const qrcodeUpdateValidator = vine.create(
           base64: vine.string().maxLength(200_000),
           pairingCode: vine.string().maxLength(40).nullable().optional(),
         })
-        .allowUnknownProperties(),
+        .allowUnknownProperties()
+        .nullable()
+        .optional(),
+      message: vine.string().optional(),
     })
     .allowUnknownProperties()
 )

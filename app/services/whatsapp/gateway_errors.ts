@@ -1,7 +1,9 @@
 import { Exception } from '@adonisjs/core/exceptions'
 
 /**
- * The gateway could not be reached, timed out, or kept failing (5xx).
+ * The gateway could not be reached, timed out, or kept failing (5xx); or
+ * it answered that the instance's WhatsApp connection is closed or
+ * reconnecting (a 400 "Error: Connection Closed"): a send waits for it.
  */
 export class GatewayUnavailableError extends Exception {
   static code = 'E_GATEWAY_UNAVAILABLE'
@@ -16,8 +18,8 @@ export class GatewayUnavailableError extends Exception {
 export class GatewayOutcomeUnknownError extends GatewayUnavailableError {}
 
 /**
- * The gateway refused the request (4xx): a number not on WhatsApp, an
- * instance it does not know, bad credentials.
+ * The gateway refused the request (4xx): a number not on WhatsApp, a
+ * request it cannot read, an instance it does not know, bad credentials.
  */
 export class GatewayRejectedError extends Exception {
   static code = 'E_GATEWAY_REJECTED'

@@ -48,6 +48,11 @@ export class SimulatorGateway extends WhatsAppGateway {
   }
 
   /**
+   * Its "webhooks" are events in this process: nothing to point anywhere.
+   */
+  async setWebhook() {}
+
+  /**
    * What a scan does on a real gateway: the connection opens.
    */
   async simulateScan(instanceName: string, phone: string, profileName: string) {

@@ -22,6 +22,13 @@ export type SentMessage = { id: string; status: 'pending' | 'sent' }
 
 export type MediaKind = 'image' | 'video' | 'document' | 'audio'
 
+export type SendOptions = {
+  /**
+   * The gateway id of a message in the chat to show this one as a reply to.
+   */
+  quotedId?: string
+}
+
 export type MessageContent =
   | { type: 'text'; text: string }
   | {
@@ -91,11 +98,27 @@ export abstract class WhatsAppGateway {
   abstract logout(instance: InstanceCredentials): Promise<void>
   abstract deleteInstance(instance: InstanceCredentials): Promise<void>
 
-  abstract sendText(instance: InstanceCredentials, to: string, text: string): Promise<SentMessage>
+  /**
+   * Points an existing instance's webhook at us again, with every event
+   * Atiende handles and the instance's secret: an instance created before
+   * an event was added never sends it otherwise.
+   */
+  abstract setWebhook(
+    instance: InstanceCredentials,
+    webhook: { url: string; secret: string }
+  ): Promise<void>
+
+  abstract sendText(
+    instance: InstanceCredentials,
+    to: string,
+    text: string,
+    options?: SendOptions
+  ): Promise<SentMessage>
   abstract sendMedia(
     instance: InstanceCredentials,
     to: string,
-    media: { kind: MediaKind; url: string; mimetype: string; fileName: string; caption?: string }
+    media: { kind: MediaKind; url: string; mimetype: string; fileName: string; caption?: string },
+    options?: SendOptions
   ): Promise<SentMessage>
   abstract sendPresence(instance: InstanceCredentials, to: string, delayMs: number): Promise<void>
   abstract markRead(

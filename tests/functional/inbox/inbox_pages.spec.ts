@@ -37,7 +37,11 @@ test.group('Inbox page and its JSON routes', (group) => {
       takeoverMinutes: 120,
       canManage: true,
     })
-    assert.deepEqual(page.body().props.whatsapp, { status: null, driver: 'evolution' })
+    assert.deepEqual(page.body().props.whatsapp, {
+      status: null,
+      connected: false,
+      driver: 'evolution',
+    })
     assert.deepEqual(page.body().props.conversations, { data: [], meta: { nextCursor: null } })
     assert.deepEqual(page.body().props.summary, {
       unreadConversations: 0,

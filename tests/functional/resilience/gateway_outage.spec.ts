@@ -89,6 +89,68 @@ test.group('Outbound messages while the WhatsApp gateway is down', (group) => {
     assert.isTrue(messages.every((message) => message.gatewayMessageId))
   }).timeout(40_000)
 
+  test('while WhatsApp reconnects ("Connection Closed"), a person’s message and the bot’s reply wait and go out once it is back', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance, token } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    openai.script({ content: 'Sí, tenemos envíos a todo México.' })
+
+    /**
+     * The phone's connection drops: the gateway says so, and every send
+     * meanwhile answers 400 "Error: Connection Closed".
+     */
+    gateway.dropConnection()
+    await gateway.deliver(instance.instanceName, 'connection.update', {
+      instance: instance.instanceName,
+      state: 'connecting',
+      statusReason: 200,
+    })
+
+    const manual = await client
+      .post(`/wa/${business.id}/send`)
+      .bearerToken(token)
+      .json({ phone: '5215511112222', message: 'Su pedido salió hoy' })
+    manual.assertStatus(201)
+    assert.containSubset(manual.body(), { status: 'queued', error: null })
+
+    await customerSays(instance.instanceName, '¿Hacen envíos?', 'RECONNECT-1')
+    const bot = await eventually(() =>
+      Message.query().where('business_id', business.id).where('author', 'bot').first()
+    )
+    await eventually(async () => {
+      await bot.refresh()
+      return bot.status === 'queued'
+    })
+    assert.isAtLeast(gateway.sent('/message/sendText').length, 2, 'both were tried')
+
+    gateway.reopenConnection()
+    const reopenedAt = gateway.requests.length
+    await gateway.deliver(instance.instanceName, 'connection.update', {
+      instance: instance.instanceName,
+      wuid: '5215599990000@s.whatsapp.net',
+      state: 'open',
+      statusReason: 200,
+    })
+
+    const ids = [manual.body().id, bot.id]
+    const delivered = await eventually(async () => {
+      const messages = await Message.query().whereIn('id', ids)
+      return messages.every((message) => message.status === 'sent') && messages
+    }, 30_000)
+    assert.isTrue(delivered.every((message) => message.gatewayMessageId && !message.error))
+    await sleep(1_000)
+    assert.sameMembers(
+      gateway.requests
+        .slice(reopenedAt)
+        .filter((request) => request.path.startsWith('/message/sendText'))
+        .map((request) => request.body.text),
+      ['Su pedido salió hoy', 'Sí, tenemos envíos a todo México.'],
+      'each went out once the connection was back, and only once'
+    )
+  }).timeout(50_000)
+
   test('a gateway down for good: after the last attempt the messages are marked failed', async ({
     client,
     assert,

@@ -310,6 +310,35 @@ test.group('Replicas and workers sharing PostgreSQL and Redis', (group) => {
     .skip(!!cannotRun, cannotRun ?? undefined)
     .timeout(60_000)
 
+  test('a web replica starting sets every instance’s webhook again, in the background', async ({
+    assert,
+  }) => {
+    const booting = await deployment.web('web-d')
+    try {
+      const line = await booting.waitForLog((log) => log.msg === 'whatsapp webhooks resubscribed')
+      assert.containSubset(line, { subscribed: 1, failed: 0 })
+
+      const [set] = gateway.sent(`/webhook/set/${business.instanceName}`)
+      assert.containSubset(set.body.webhook, {
+        enabled: true,
+        url: `${booting.url}/webhooks/whatsapp`,
+        byEvents: false,
+        base64: true,
+      })
+      assert.includeMembers(set.body.webhook.events, ['MESSAGES_EDITED', 'CONTACTS_UPSERT'])
+
+      /**
+       * The same secret as before: deliveries are still accepted.
+       */
+      const delivered = await customerWrites(webA, '5215550000009', 'Hola de nuevo')
+      assert.equal(delivered.status, 200)
+    } finally {
+      await booting.kill()
+    }
+  })
+    .skip(!!cannotRun, cannotRun ?? undefined)
+    .timeout(60_000)
+
   test('logs are JSON lines with request and business ids, without message text or keys', async ({
     assert,
   }) => {

@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
+import ace from '@adonisjs/core/services/ace'
 import testUtils from '@adonisjs/core/services/test_utils'
 import WhatsappInstance from '#models/whatsapp_instance'
+import WhatsappResubscribe from '../../../commands/whatsapp_resubscribe.js'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { signedInSession } from '#tests/helpers/http_session'
@@ -39,9 +41,12 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
         events: [
           'MESSAGES_UPSERT',
           'MESSAGES_UPDATE',
+          'MESSAGES_EDITED',
+          'MESSAGES_DELETE',
           'SEND_MESSAGE',
           'CONNECTION_UPDATE',
           'QRCODE_UPDATED',
+          'CONTACTS_UPSERT',
         ],
       },
     })
@@ -131,6 +136,159 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
     retried.assertStatus(200)
     assert.equal(retried.body().status, 'pending_qr')
     assert.match(retried.body().qr, /^data:image\/png/)
+  })
+
+  test('a connection that drops shows "reconnecting", keeps taking messages, and is open again after', async ({
+    client,
+    assert,
+  }) => {
+    const { instance, token, business } = await connectedBusiness(client, fake)
+    const connection = (state: string) =>
+      fake.deliver(instance.instanceName, 'connection.update', {
+        instance: instance.instanceName,
+        state,
+        statusReason: 200,
+        ...(state === 'open'
+          ? { wuid: '5215599990000@s.whatsapp.net', profileName: 'Tienda' }
+          : {}),
+      })
+
+    await connection('connecting')
+    let status = await client.get(`/wa/${business.id}/status`).bearerToken(token)
+    assert.containSubset(status.body(), {
+      status: 'reconnecting',
+      connected: true,
+      phone: '5215599990000',
+    })
+
+    /**
+     * Asking for the QR meanwhile does not start a new pairing.
+     */
+    const qr = await client.get(`/wa/${business.id}/qr`).bearerToken(token)
+    assert.deepEqual(qr.body(), { status: 'reconnecting', qr: null })
+    assert.lengthOf(fake.sent('/instance/connect'), 0)
+
+    fake.dropConnection(1)
+    const sent = await client
+      .post(`/wa/${business.id}/send`)
+      .bearerToken(token)
+      .json({ phone: '5215512345678', message: 'Su pedido salió hoy' })
+    sent.assertStatus(201)
+    assert.containSubset(sent.body(), { status: 'queued', error: null })
+
+    await connection('open')
+    status = await client.get(`/wa/${business.id}/status`).bearerToken(token)
+    assert.containSubset(status.body(), { status: 'open', connected: true })
+  })
+
+  test('"connecting" while waiting for the scan is still waiting for the scan', async ({
+    client,
+    assert,
+  }) => {
+    const { user, business } = await createOwnerWithBusiness()
+    const token = await tokenFor(user)
+    await client.post('/wa/create').bearerToken(token).json({ business_id: business.id })
+    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+
+    await fake.deliver(instance.instanceName, 'connection.update', {
+      instance: instance.instanceName,
+      state: 'connecting',
+      statusReason: 200,
+    })
+    const status = await client.get(`/wa/${business.id}/status`).bearerToken(token)
+    assert.containSubset(status.body(), { status: 'pending_qr', connected: false })
+  })
+
+  test('the QR limit’s qrcode.updated without a QR is accepted and changes nothing', async ({
+    client,
+    assert,
+  }) => {
+    const { user, business } = await createOwnerWithBusiness()
+    const token = await tokenFor(user)
+    await client.post('/wa/create').bearerToken(token).json({ business_id: business.id })
+    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    const before = instance.qrCode
+
+    const delivery = await fake.deliver(instance.instanceName, 'qrcode.updated', {
+      message: 'QR code limit reached, please login again',
+      statusCode: 500,
+    })
+    assert.equal(delivery.status, 200)
+
+    await instance.refresh()
+    assert.equal(instance.status, 'pending_qr')
+    assert.equal(instance.qrCode, before)
+  })
+
+  test('whatsapp:resubscribe sets every instance’s webhook again, past one that fails', async ({
+    client,
+    assert,
+  }) => {
+    /**
+     * Only this test's instances (suites with workers commit theirs); the
+     * global transaction brings them back.
+     */
+    await WhatsappInstance.query().delete()
+    const a = await connectedBusiness(client, fake, 'Tienda A')
+    const b = await connectedBusiness(client, fake, 'Tienda B')
+    const c = await connectedBusiness(client, fake, 'Tienda C')
+    /**
+     * Created before the new events; and one the gateway lost.
+     */
+    fake.instances.get(a.instance.instanceName)!.webhook.events = ['MESSAGES_UPSERT']
+    fake.instances.get(b.instance.instanceName)!.webhook = { url: '', headers: {}, events: [] }
+    fake.instances.delete(c.instance.instanceName)
+
+    ace.ui.switchMode('raw')
+    try {
+      const command = await ace.create(WhatsappResubscribe, [])
+      await command.exec()
+      command.assertExitCode(1)
+      command.assertLog('[ blue(info) ] 2 instance(s) resubscribed, 1 failed')
+    } finally {
+      ace.ui.switchMode('normal')
+    }
+
+    const sets = fake.sent('/webhook/set')
+    assert.lengthOf(sets, 3)
+    for (const { instance } of [a, b]) {
+      const set = sets.find((request) => request.path.endsWith(`/${instance.instanceName}`))!
+      assert.equal(set.apikey, instance.revealToken())
+      assert.deepEqual(set.body, {
+        webhook: {
+          enabled: true,
+          url: 'http://127.0.0.1:3334/webhooks/whatsapp',
+          headers: { authorization: `Bearer ${instance.revealWebhookSecret()}` },
+          byEvents: false,
+          base64: true,
+          events: [
+            'MESSAGES_UPSERT',
+            'MESSAGES_UPDATE',
+            'MESSAGES_EDITED',
+            'MESSAGES_DELETE',
+            'SEND_MESSAGE',
+            'CONNECTION_UPDATE',
+            'QRCODE_UPDATED',
+            'CONTACTS_UPSERT',
+          ],
+        },
+      })
+      assert.deepEqual(fake.instances.get(instance.instanceName)!.webhook, {
+        url: set.body.webhook.url,
+        headers: set.body.webhook.headers,
+        events: set.body.webhook.events,
+      })
+    }
+
+    /**
+     * The instance set again delivers with its secret, as before.
+     */
+    const delivery = await fake.deliver(b.instance.instanceName, 'connection.update', {
+      instance: b.instance.instanceName,
+      state: 'connecting',
+      statusReason: 200,
+    })
+    assert.equal(delivery.status, 200)
   })
 
   test('logout and delete reach the gateway', async ({ client, assert }) => {
