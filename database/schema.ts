@@ -161,7 +161,7 @@ export class BusinessSchema extends BaseModel {
 }
 
 export class ContactSchema extends BaseModel {
-  static $columns = ['businessId', 'createdAt', 'firstSeenAt', 'id', 'lid', 'name', 'notes', 'phone', 'pushName', 'updatedAt', 'waJid'] as const
+  static $columns = ['businessId', 'createdAt', 'firstSeenAt', 'id', 'lid', 'name', 'notes', 'phone', 'pictureUrl', 'pushName', 'updatedAt', 'waJid'] as const
   $columns = ContactSchema.$columns
   @column()
   declare businessId: string
@@ -179,6 +179,8 @@ export class ContactSchema extends BaseModel {
   declare notes: string | null
   @column()
   declare phone: string | null
+  @column()
+  declare pictureUrl: string | null
   @column()
   declare pushName: string | null
   @column.dateTime({ autoCreate: true, autoUpdate: true })
@@ -239,8 +241,31 @@ export class FaqSchema extends BaseModel {
   declare updatedAt: DateTime
 }
 
+export class MessageAmendmentSchema extends BaseModel {
+  static $columns = ['businessId', 'createdAt', 'dedupeKey', 'fromMe', 'id', 'kind', 'occurredAt', 'payload', 'targetGatewayId'] as const
+  $columns = MessageAmendmentSchema.$columns
+  @column()
+  declare businessId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare dedupeKey: string
+  @column()
+  declare fromMe: boolean
+  @column({ isPrimary: true })
+  declare id: string
+  @column()
+  declare kind: string
+  @column.dateTime()
+  declare occurredAt: DateTime
+  @column()
+  declare payload: any
+  @column()
+  declare targetGatewayId: string
+}
+
 export class MessageSchema extends BaseModel {
-  static $columns = ['agentHandledAt', 'agentRunId', 'author', 'body', 'businessId', 'conversationId', 'createdAt', 'direction', 'error', 'gatewayMessageId', 'id', 'mediaKey', 'mediaMime', 'mediaName', 'meta', 'sentAt', 'sentByUserId', 'status', 'type', 'updatedAt'] as const
+  static $columns = ['agentHandledAt', 'agentRunId', 'author', 'body', 'businessId', 'conversationId', 'createdAt', 'deletedAt', 'direction', 'editedAt', 'edits', 'error', 'gatewayMessageId', 'id', 'mediaKey', 'mediaMime', 'mediaName', 'mediaSource', 'mediaStatus', 'meta', 'quotedGatewayId', 'quotedText', 'reactions', 'sentAt', 'sentByUserId', 'status', 'type', 'updatedAt'] as const
   $columns = MessageSchema.$columns
   @column.dateTime()
   declare agentHandledAt: DateTime | null
@@ -256,8 +281,14 @@ export class MessageSchema extends BaseModel {
   declare conversationId: string
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
+  @column.dateTime()
+  declare deletedAt: DateTime | null
   @column()
   declare direction: string
+  @column.dateTime()
+  declare editedAt: DateTime | null
+  @column()
+  declare edits: any | null
   @column()
   declare error: string | null
   @column()
@@ -271,7 +302,17 @@ export class MessageSchema extends BaseModel {
   @column()
   declare mediaName: string | null
   @column()
+  declare mediaSource: any | null
+  @column()
+  declare mediaStatus: string | null
+  @column()
   declare meta: any | null
+  @column()
+  declare quotedGatewayId: string | null
+  @column()
+  declare quotedText: string | null
+  @column()
+  declare reactions: any | null
   @column.dateTime()
   declare sentAt: DateTime
   @column()

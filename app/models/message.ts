@@ -14,7 +14,6 @@ export type MessageType =
   | 'sticker'
   | 'location'
   | 'contact'
-  | 'reaction'
   | 'unsupported'
 /**
  * `queued`: waiting for the WhatsApp gateway to come back (the outbound
@@ -22,6 +21,23 @@ export type MessageType =
  */
 export type MessageStatus =
   'received' | 'pending' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed'
+
+/**
+ * Media only: `downloading` while a job fetches bytes the gateway did not
+ * inline, `unavailable` when it gave up (a person may retry), `too_large`
+ * over our cap (the message and caption are kept without the file).
+ */
+export type MediaStatus = 'downloading' | 'ready' | 'unavailable' | 'too_large'
+
+/**
+ * A text the message had before an edit.
+ */
+export type MessageEdit = { text: string | null; editedAt: string }
+
+/**
+ * The latest reaction of one side (the customer's, or the business's).
+ */
+export type MessageReaction = { emoji: string; fromMe: boolean; at: string }
 
 /**
  * Every message of a conversation, both ways (the message log).
@@ -32,6 +48,10 @@ export default class Message extends MessageSchema {
   declare type: MessageType
   declare status: MessageStatus
   declare meta: Record<string, unknown> | null
+  declare mediaStatus: MediaStatus | null
+  declare mediaSource: Record<string, unknown> | null
+  declare edits: MessageEdit[] | null
+  declare reactions: MessageReaction[] | null
 
   @belongsTo(() => Conversation)
   declare conversation: BelongsTo<typeof Conversation>
