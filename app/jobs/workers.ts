@@ -3,6 +3,8 @@ import logger from '@adonisjs/core/services/logger'
 import agentConfig from '#config/agent'
 import {
   AGENT_REPLY_QUEUE,
+  AMENDMENT_QUEUE,
+  type AmendmentCheckJob,
   JobQueue,
   OUTBOUND_QUEUE,
   OUTBOUND_RETRY_LIMIT,
@@ -45,6 +47,12 @@ export async function startWorkers(app: ApplicationService) {
       }
     }
   )
+
+  await queue.work<AmendmentCheckJob>(AMENDMENT_QUEUE, 1, async (data) => {
+    const { default: AmendMessages } = await import('#actions/whatsapp/amend_messages')
+    const amend = await app.container.make(AmendMessages)
+    await amend.apply(data.businessId, data.targetGatewayId)
+  })
 
   await queue.work<OutboundDeliveryJob>(OUTBOUND_QUEUE, OUTBOUND_CONCURRENCY, async (data, job) => {
     const deliver = await app.container.make(DeliverQueuedMessages)

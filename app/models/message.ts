@@ -30,9 +30,9 @@ export type MessageStatus =
 export type MediaStatus = 'downloading' | 'ready' | 'unavailable' | 'too_large'
 
 /**
- * A text the message had before an edit.
+ * A text the message had before an edit, and when it was written.
  */
-export type MessageEdit = { text: string | null; editedAt: string }
+export type MessageEdit = { text: string | null; at: string }
 
 /**
  * The latest reaction of one side (the customer's, or the business's).

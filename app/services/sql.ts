@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { embeddedDatabase } from '#config/database'
 
-type Binding = string | number | boolean | Date | null | undefined
+type Binding = string | number | boolean | Date | string[] | null | undefined
 
 /**
  * Bindings for raw queries that may carry NULL: PostgreSQL takes it, but
@@ -33,12 +33,8 @@ export async function preparedQuery<Row = Record<string, any>>(
      * Every query runs in one global transaction (some tests): through it,
      * as Lucid's own, with knex's ? placeholders.
      */
-    const ordered: Binding[] = []
-    const text = sql.replace(/\$(\d+)/g, (_, index: string) => {
-      ordered.push(values[Number(index) - 1])
-      return '?'
-    })
-    const result = await connection.rawQuery(text, sqlBindings(ordered))
+    const knexStatement = questionMarks(sql, values)
+    const result = await connection.rawQuery(knexStatement.text, knexStatement.values)
     return result.rows
   }
   const knex = connection.getWriteClient()
@@ -77,6 +73,27 @@ export function positional(sql: string, named: Record<string, Binding>) {
     return named[name]
   })
   return { text: statement.text, values }
+}
+
+/**
+ * A $1, $2… statement with knex's ? placeholders instead (a value used
+ * twice is bound twice), for queries through Lucid, in a transaction.
+ */
+export function questionMarks(sql: string, values: Binding[]) {
+  const ordered: Binding[] = []
+  const text = sql.replace(/\$(\d+)/g, (_, index: string) => {
+    ordered.push(values[Number(index) - 1])
+    return '?'
+  })
+  return { text, values: sqlBindings(ordered) }
+}
+
+/**
+ * A statement written with :name placeholders, for Lucid's rawQuery.
+ */
+export function namedForKnex(sql: string, named: Record<string, Binding>) {
+  const statement = positional(sql, named)
+  return questionMarks(statement.text, statement.values)
 }
 
 const converted = new Map<string, { text: string; order: string[] }>()

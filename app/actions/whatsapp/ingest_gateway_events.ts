@@ -15,13 +15,17 @@ import MessageTransformer from '#transformers/message_transformer'
 import WhatsappInstanceTransformer from '#transformers/whatsapp_instance_transformer'
 import { BusinessEvents } from '#services/business_events'
 import { serialize } from '#services/serializer'
-import { positional, preparedQuery, sqlBindings } from '#services/sql'
+import { namedForKnex, positional, preparedQuery } from '#services/sql'
 import type { GatewayEvent, MessageContent } from '#services/whatsapp/whatsapp_gateway'
 import { findOrCreateConversation } from '#actions/whatsapp/conversations'
 import BotControl from '#actions/conversations/bot_control'
 import Business from '#models/business'
+import Contact from '#models/contact'
 import Conversation from '#models/conversation'
+import ContactTransformer from '#transformers/contact_transformer'
 import MediaStorage from '#services/media_storage'
+import AmendMessages from '#actions/whatsapp/amend_messages'
+import { equivalentDigits } from '#services/whatsapp/phone_numbers'
 
 type MessageEvent = Extract<GatewayEvent, { kind: 'message' | 'sent' }>
 
@@ -47,7 +51,8 @@ export default class IngestGatewayEvents {
   constructor(
     private events: BusinessEvents,
     private botControl: BotControl,
-    private storage: MediaStorage
+    private storage: MediaStorage,
+    private amend: AmendMessages
   ) {}
 
   async handle(instance: WebhookInstance, gatewayEvents: GatewayEvent[]) {
@@ -59,6 +64,14 @@ export default class IngestGatewayEvents {
           break
         case 'status':
           await this.#status(instance, event.id, event.status)
+          break
+        case 'edit':
+        case 'revoke':
+        case 'reaction':
+          await this.amend.record(instance.businessId, event)
+          break
+        case 'contact':
+          await this.#contact(instance, event)
           break
         case 'connection':
           await this.#connection(await this.#model(instance), event)
@@ -100,7 +113,10 @@ export default class IngestGatewayEvents {
     if (event.kind === 'message' && !event.fromMe && !media) {
       const appended = await this.#appendToOpenConversation(instance, event)
       if (appended === 'duplicate') return
-      if (appended) return this.#announce(instance, appended, direction, author)
+      if (appended) {
+        if (appended.amended) await this.amend.apply(instance.businessId, event.id)
+        return this.#announce(instance, appended, direction, author)
+      }
     }
 
     const stored = await db.transaction(async (trx) => {
@@ -118,37 +134,44 @@ export default class IngestGatewayEvents {
       })
 
       const columns = messageColumns(event.content)
-      const inserted = await trx.rawQuery(
+      const statement = namedForKnex(
         `INSERT INTO messages (business_id, conversation_id, direction, author, type, body,
-           media_mime, media_name, media_key, meta, gateway_message_id, status, sent_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now())
+           media_mime, media_name, media_key, meta, quoted_gateway_id, quoted_text,
+           gateway_message_id, status, sent_at, created_at, updated_at)
+         VALUES (:businessId, :conversationId, :direction, :author, :type, :body, :mediaMime,
+           :mediaName, :mediaKey, :meta, CAST(:quotedId AS text), ${QUOTED_TEXT_SQL}, :gatewayId, :status,
+           :sentAt, now(), now())
          ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
          DO NOTHING
-         RETURNING *`,
-        sqlBindings([
-          instance.businessId,
-          conversation.id,
+         RETURNING *, ${AMENDED_SQL} AS amended`,
+        {
+          businessId: instance.businessId,
+          conversationId: conversation.id,
           direction,
           author,
-          columns.type,
-          columns.body,
-          media?.contentType ?? columns.mediaMime,
-          columns.mediaName,
-          media?.key ?? null,
-          columns.meta ? JSON.stringify(columns.meta) : null,
-          event.id,
-          fromBusiness ? 'sent' : 'received',
-          event.timestamp.toISOString(),
-        ])
+          type: columns.type,
+          body: columns.body,
+          mediaMime: media?.contentType ?? columns.mediaMime,
+          mediaName: columns.mediaName,
+          mediaKey: media?.key ?? null,
+          meta: columns.meta ? JSON.stringify(columns.meta) : null,
+          quotedId: event.quoted?.id ?? null,
+          quotedText: event.quoted?.text ?? null,
+          gatewayId: event.id,
+          status: fromBusiness ? 'sent' : 'received',
+          sentAt: event.timestamp.toISOString(),
+        }
       )
+      const inserted = await trx.rawQuery(statement.text, statement.values)
       if (inserted.rows.length === 0) {
         return null
       }
+      const { amended, ...row } = inserted.rows[0]
 
       conversation.useTransaction(trx)
       conversation.noteLastMessage({
         at: DateTime.fromJSDate(event.timestamp),
-        text: previewText(event.content),
+        text: columns.body ?? `[${columns.type}]`,
         direction,
       })
       await conversation.save()
@@ -161,11 +184,14 @@ export default class IngestGatewayEvents {
         await this.botControl.takeOver(business, conversation, trx)
       }
 
-      return { message: Message.$createFromAdapterResult(inserted.rows[0])!, conversation }
+      return { message: Message.$createFromAdapterResult(row)!, conversation, amended }
     })
 
     if (!stored) {
       return
+    }
+    if (stored.amended) {
+      await this.amend.apply(instance.businessId, event.id)
     }
     if (event.kind === 'message' && event.fromMe) {
       this.botControl.changed(stored.conversation)
@@ -193,10 +219,10 @@ export default class IngestGatewayEvents {
   async #appendToOpenConversation(
     instance: WebhookInstance,
     event: Extract<GatewayEvent, { kind: 'message' }>
-  ): Promise<Appended | 'duplicate' | null> {
+  ): Promise<(Appended & { amended: boolean }) | 'duplicate' | null> {
     const { chat, pushName } = event
     const sharing = [
-      chat.phone ? 'other.phone = :phone' : null,
+      chat.phone ? 'other.phone = ANY(:phones)' : null,
       chat.lid ? 'other.lid = :lid OR other.wa_jid = :lid' : null,
     ].filter(Boolean)
     const columns = messageColumns(event.content)
@@ -222,13 +248,15 @@ export default class IngestGatewayEvents {
        ),
        inserted AS (
          INSERT INTO messages (business_id, conversation_id, direction, author, type, body,
-           media_mime, media_name, meta, gateway_message_id, status, sent_at, created_at, updated_at)
+           media_mime, media_name, meta, quoted_gateway_id, quoted_text, gateway_message_id,
+           status, sent_at, created_at, updated_at)
          SELECT :businessId, target.id, 'inbound', 'customer', :type, :body, :mediaMime,
-           :mediaName, :meta, :gatewayId, 'received', :sentAt, now(), now()
+           :mediaName, :meta, CAST(:quotedId AS text), ${QUOTED_TEXT_SQL}, :gatewayId, 'received', :sentAt,
+           now(), now()
          FROM target
          ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
          DO NOTHING
-         RETURNING *
+         RETURNING *, ${AMENDED_SQL} AS amended
        ),
        -- Conversation#noteLastMessage() in SQL: keep the two in step.
        noted AS (
@@ -247,7 +275,7 @@ export default class IngestGatewayEvents {
       {
         businessId: instance.businessId,
         jid: chat.jid,
-        phone: chat.phone,
+        phones: chat.phone ? equivalentDigits(chat.phone) : [],
         lid: chat.lid,
         pushName,
         type: columns.type,
@@ -255,9 +283,11 @@ export default class IngestGatewayEvents {
         mediaMime: columns.mediaMime,
         mediaName: columns.mediaName,
         meta: columns.meta ? JSON.stringify(columns.meta) : null,
+        quotedId: event.quoted?.id ?? null,
+        quotedText: event.quoted?.text ?? null,
         gatewayId: event.id,
         sentAt: event.timestamp.toISOString(),
-        preview: Conversation.preview(previewText(event.content)),
+        preview: Conversation.preview(columns.body ?? `[${columns.type}]`),
       }
     )
     const [row] = await preparedQuery(statement.text, statement.values)
@@ -265,6 +295,7 @@ export default class IngestGatewayEvents {
       target_conversation_id: conversationId,
       target_bot_enabled: botEnabled,
       target_reply_delay_seconds: replyDelaySeconds,
+      amended,
       ...message
     } = row
     if (!conversationId) return null
@@ -273,6 +304,7 @@ export default class IngestGatewayEvents {
       message: Message.$createFromAdapterResult(message)!,
       conversationId,
       business: { botEnabled, replyDelaySeconds },
+      amended,
     }
   }
 
@@ -325,6 +357,33 @@ export default class IngestGatewayEvents {
     } catch (error) {
       logger.error({ err: error, instance: instance.instanceName }, 'could not store message media')
       return null
+    }
+  }
+
+  /**
+   * The WhatsApp picture and name the gateway learnt of a customer we know
+   * (never a new contact). Its name is the owner's address book or the
+   * number: it fills a missing WhatsApp name, never replaces one.
+   */
+  async #contact(instance: WebhookInstance, event: Extract<GatewayEvent, { kind: 'contact' }>) {
+    if (!event.pushName && !event.pictureUrl) return
+    const { chat } = event
+    const contacts = await Contact.query()
+      .where('business_id', instance.businessId)
+      .where((query) => {
+        query.where('wa_jid', chat.jid).orWhere('lid', chat.jid)
+        if (chat.phone) query.orWhereIn('phone', equivalentDigits(chat.phone))
+      })
+      .limit(5)
+    for (const contact of contacts) {
+      if (event.pictureUrl) contact.pictureUrl = event.pictureUrl
+      if (event.pushName && !contact.pushName) contact.pushName = event.pushName
+      if (!contact.$isDirty) continue
+      await contact.save()
+      this.events.broadcast(instance.businessId, {
+        type: 'contact.updated',
+        contact: new ContactTransformer(contact).withNotes(),
+      })
     }
   }
 
@@ -431,10 +490,41 @@ const STATUS_RANK: Record<MessageStatus, number> = {
   read: 4,
 }
 
+/**
+ * The quoted message's text: the sender's copy, else ours; none when the
+ * quoted message was deleted for everyone (its delete may have come
+ * first).
+ */
+const QUOTED_TEXT_SQL = `CASE
+  WHEN CAST(:quotedId AS text) IS NULL THEN NULL
+  WHEN EXISTS (SELECT 1 FROM message_amendments revoked
+    WHERE revoked.business_id = :businessId AND revoked.dedupe_key = 'revoke:' || CAST(:quotedId AS text))
+    THEN NULL
+  ELSE coalesce(CAST(:quotedText AS text), (SELECT left(quoted.body, 200) FROM messages quoted
+    WHERE quoted.business_id = :businessId AND quoted.gateway_message_id = CAST(:quotedId AS text)))
+  END`
+
+/**
+ * Whether edits, a delete or reactions wait for the message just stored.
+ */
+const AMENDED_SQL = `EXISTS (SELECT 1 FROM message_amendments waiting
+  WHERE waiting.business_id = :businessId AND waiting.target_gateway_id = :gatewayId)`
+
+/**
+ * A message's columns. `body` is what the inbox shows and search finds:
+ * the text, a caption, a place's name and address, the names on a
+ * contact card; `meta` what else a page needs to draw it.
+ */
 function messageColumns(content: MessageContent) {
+  const none = { mediaMime: null, mediaName: null }
   switch (content.type) {
     case 'text':
-      return { type: 'text', body: content.text, mediaMime: null, mediaName: null, meta: null }
+      return {
+        type: 'text',
+        body: content.text,
+        ...none,
+        meta: content.choice ? { choice: content.choice } : null,
+      }
     case 'image':
     case 'video':
     case 'audio':
@@ -445,50 +535,36 @@ function messageColumns(content: MessageContent) {
         body: content.caption,
         mediaMime: content.mimetype,
         mediaName: content.fileName,
-        meta: null,
+        meta: content.note ? { note: content.note } : null,
       }
-    case 'location':
+    case 'location': {
+      const { type, ...place } = content
       return {
-        type: 'location',
-        body: content.name,
-        mediaMime: null,
-        mediaName: null,
-        meta: { latitude: content.latitude, longitude: content.longitude },
+        type,
+        body: [content.name, content.address].filter(Boolean).join(' — ') || null,
+        ...none,
+        meta: place,
       }
+    }
     case 'contact':
       return {
         type: 'contact',
-        body: content.displayName,
-        mediaMime: null,
-        mediaName: null,
-        meta: null,
-      }
-    case 'reaction':
-      return {
-        type: 'reaction',
-        body: content.emoji,
-        mediaMime: null,
-        mediaName: null,
-        meta: { targetId: content.targetId },
+        body:
+          content.contacts
+            .map((contact) => contact.name)
+            .filter(Boolean)
+            .join(', ') || null,
+        ...none,
+        meta: { contacts: content.contacts },
       }
     case 'unsupported':
       return {
         type: 'unsupported',
         body: null,
-        mediaMime: null,
-        mediaName: null,
+        ...none,
         meta: { gatewayType: content.gatewayType },
       }
   }
-}
-
-/**
- * A short line for the conversation list (the page translates the kind of
- * media from the message type when there is no text).
- */
-function previewText(content: MessageContent) {
-  if (content.type === 'text') return content.text
-  return 'caption' in content && content.caption ? content.caption : `[${content.type}]`
 }
 
 declare module '@adonisjs/core/types' {

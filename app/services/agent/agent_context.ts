@@ -54,7 +54,7 @@ export class AgentContext {
       .where('business_id', business.id)
       .where('conversation_id', conversationId)
       .whereNot('status', 'failed')
-      .whereNot('type', 'reaction')
+      .whereNull('deleted_at')
       .orderBy('sent_at', 'desc')
       .orderBy('created_at', 'desc')
       .limit(agentConfig.memoryMaxMessages)
@@ -64,7 +64,7 @@ export class AgentContext {
     return fitBudget(
       recent.map((message) => ({
         role: message.direction === 'inbound' ? 'customer' : 'business',
-        text: describe(message, (key) => i18n.t(`agent.media.${key}`)),
+        text: describe(message, (key, data) => i18n.t(`agent.${key}`, data)),
       }))
     ).reverse()
   }
@@ -95,10 +95,40 @@ export function fitBudget(newestFirst: TranscriptEntry[]) {
   return kept
 }
 
-function describe(message: Message, media: (key: string) => string) {
+/**
+ * A message as text for the model: its current words (after edits), what
+ * it replies to, and for what is not text a line saying what it is, with
+ * the place or the numbers a card carries.
+ */
+function describe(message: Message, t: (key: string, data?: Record<string, unknown>) => string) {
+  const words = [content(message, t)]
+  if (message.quotedText) words.unshift(t('quote', { text: message.quotedText.slice(0, 200) }))
+  return words.join(' ')
+}
+
+function content(message: Message, t: (key: string, data?: Record<string, unknown>) => string) {
   if (message.type === 'text') return message.body ?? ''
   const kinds = ['image', 'audio', 'video', 'document', 'sticker', 'location', 'contact']
-  const placeholder = media(kinds.includes(message.type) ? message.type : 'other')
+  const placeholder = t(`media.${kinds.includes(message.type) ? message.type : 'other'}`)
+  const meta = message.meta ?? {}
+
+  if (message.type === 'location') {
+    const place = meta as { latitude?: number; longitude?: number }
+    const where =
+      typeof place.latitude === 'number' && typeof place.longitude === 'number'
+        ? `(${place.latitude}, ${place.longitude})`
+        : ''
+    return [placeholder, message.body, where].filter(Boolean).join(' ')
+  }
+  if (message.type === 'contact') {
+    const cards = (meta.contacts ?? []) as { name: string | null; phones: { number: string }[] }[]
+    const listed = cards
+      .map((card) =>
+        [card.name, ...card.phones.map((phone) => phone.number)].filter(Boolean).join(' ')
+      )
+      .join('; ')
+    return listed ? `${placeholder} ${listed}` : placeholder
+  }
   if (message.direction === 'outbound') return message.body ?? placeholder
   return message.body ? `${placeholder} ${message.body}` : placeholder
 }

@@ -24,6 +24,15 @@ export const OUTBOUND_RETRY_LIMIT = 10
 
 export type OutboundDeliveryJob = { conversationId: string }
 
+/**
+ * A second look at an edit, delete or reaction whose message was not
+ * stored when it arrived (the message may have been committed meanwhile).
+ */
+export const AMENDMENT_QUEUE = 'message-amendments'
+const AMENDMENT_CHECK_SECONDS = 60
+
+export type AmendmentCheckJob = { businessId: string; targetGatewayId: string }
+
 const QUEUES: Record<string, Omit<Queue, 'name'>> = {
   [AGENT_REPLY_QUEUE]: {
     /**
@@ -44,6 +53,13 @@ const QUEUES: Record<string, Omit<Queue, 'name'>> = {
     retryBackoff: true,
     retryDelayMax: 120,
     notify: true,
+  },
+  [AMENDMENT_QUEUE]: {
+    expireInSeconds: 60,
+    heartbeatSeconds: 10,
+    retryLimit: 3,
+    retryDelay: 30,
+    retryBackoff: true,
   },
 }
 
@@ -173,6 +189,17 @@ export class JobQueue {
       startAfter: delaySeconds,
     })
     this.#wake(OUTBOUND_QUEUE, delaySeconds * 1000)
+  }
+
+  /**
+   * Applies a waiting amendment in a minute if its message arrived.
+   */
+  async scheduleAmendmentCheck(businessId: string, targetGatewayId: string) {
+    const boss = await this.start()
+    await boss.send(AMENDMENT_QUEUE, { businessId, targetGatewayId } satisfies AmendmentCheckJob, {
+      singletonKey: `${businessId}:${targetGatewayId}`,
+      startAfter: AMENDMENT_CHECK_SECONDS,
+    })
   }
 
   async work<T extends object>(queue: string, concurrency: number, handler: Handler<T>) {

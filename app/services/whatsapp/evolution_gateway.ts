@@ -54,6 +54,7 @@ export const WEBHOOK_EVENTS = [
   'CONNECTION_UPDATE',
   'QRCODE_UPDATED',
   'CONTACTS_UPSERT',
+  'CONTACTS_UPDATE',
 ]
 
 type RequestOptions = {

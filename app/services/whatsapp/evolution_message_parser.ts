@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { errors as vineErrors } from '@vinejs/vine'
 import type { Infer } from '@vinejs/vine/types'
 import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
@@ -8,9 +9,14 @@ import type {
   GatewayEvent,
   MessageContent,
   ParsedWebhook,
+  QuotedMessage,
+  SharedContact,
 } from '#services/whatsapp/whatsapp_gateway'
+import { readVcard } from '#services/whatsapp/vcard'
 import {
   connectionUpdateValidator,
+  contactsValidator,
+  deletedKeyValidator,
   envelopeValidator,
   messageUpdateValidator,
   qrcodeUpdateValidator,
@@ -45,6 +51,16 @@ async function parseEnvelope(body: unknown): Promise<ParsedWebhook> {
       }
     case 'messages.update':
       return { instanceName: envelope.instance, events: await statusEvents(envelope.data) }
+    case 'messages.edited':
+      return {
+        instanceName: envelope.instance,
+        events: [protocolEvent(record(envelope.data), new Date())],
+      }
+    case 'messages.delete':
+      return { instanceName: envelope.instance, events: [await deleteEvent(envelope.data)] }
+    case 'contacts.upsert':
+    case 'contacts.update':
+      return { instanceName: envelope.instance, events: await contactEvents(envelope.data) }
     case 'connection.update': {
       const data = await validate(connectionUpdateValidator, envelope.data)
       return {
@@ -127,10 +143,27 @@ async function messageEvent(data: unknown, kind: 'message' | 'sent'): Promise<Ga
   }
 
   const timestamp = timestampOf(stored.messageTimestamp)
-  const content = contentOf(stored)
+  const outer = record(stored.message) ?? {}
+  const message = unwrap(outer)
+  const type = contentTypeOf(message) ?? stored.messageType ?? 'unknown'
+
+  /**
+   * Not messages of their own: a reaction changes the message it points
+   * at; an edit or a delete for everyone (a protocol message, which the
+   * gateway normally sends as messages.edited) changes its target.
+   */
+  if (type === 'reactionMessage') {
+    return reactionEvent(key, record(message.reactionMessage), timestamp)
+  }
+  if (type === 'protocolMessage') {
+    return protocolEvent(record(message.protocolMessage), timestamp)
+  }
+
+  const content = contentOf(message, type, text(outer.base64))
+  const quoted = quotedOf(record(stored.contextInfo) ?? record(record(message[type])?.contextInfo))
 
   if (kind === 'sent') {
-    return { kind: 'sent', id: key.id, chat: chatOf(key), timestamp, content }
+    return { kind: 'sent', id: key.id, chat: chatOf(key), timestamp, content, quoted }
   }
   return {
     kind: 'message',
@@ -140,6 +173,7 @@ async function messageEvent(data: unknown, kind: 'message' | 'sent'): Promise<Ga
     pushName: stored.pushName ?? null,
     timestamp,
     content,
+    quoted,
   }
 }
 
@@ -157,6 +191,179 @@ function chatOf(key: StoredMessage['key']): Chat {
     return phone ? { jid: alt!, phone, lid: primary } : { jid: primary, phone: null, lid: primary }
   }
   return { jid: primary, phone: phoneFromJid(primary), lid: alt && isLid(alt) ? alt : null }
+}
+
+/**
+ * Wrappers the gateway does not open (the contract's list, and those
+ * Baileys' normalizeMessageContent opens): the message is inside.
+ */
+const WRAPPERS = [
+  'ephemeralMessage',
+  'viewOnceMessage',
+  'viewOnceMessageV2',
+  'viewOnceMessageV2Extension',
+  'documentWithCaptionMessage',
+  'editedMessage',
+  'lottieStickerMessage',
+  'associatedChildMessage',
+]
+
+function unwrap(message: Record<string, unknown>) {
+  let current = message
+  for (let depth = 0; depth < 5; depth++) {
+    const wrapper = WRAPPERS.find((name) => record(record(current[name])?.message))
+    if (!wrapper) break
+    current = record(record(current[wrapper])!.message)!
+  }
+  return current
+}
+
+/**
+ * Baileys' getContentType: the first key that is "conversation" or names a
+ * message kind.
+ */
+function contentTypeOf(message: Record<string, unknown>) {
+  return Object.keys(message).find(
+    (name) =>
+      (name === 'conversation' || name.endsWith('Message')) &&
+      name !== 'senderKeyDistributionMessage' &&
+      message[name] !== null &&
+      message[name] !== undefined
+  )
+}
+
+/**
+ * The edit or delete for everyone of a protocol message (messages.edited,
+ * or inside messages.upsert): its key is the target's, as the sender has it.
+ */
+function protocolEvent(protocol: Record<string, unknown> | null, fallbackTime: Date): GatewayEvent {
+  const target = record(protocol?.key)
+  const targetId = short(target?.id, 128)
+  const remoteJid = text(target?.remoteJid)
+  if (!protocol || !targetId) {
+    return { kind: 'ignored', reason: 'protocol message without a target' }
+  }
+  if (remoteJid && isGroupOrBroadcast(remoteJid)) {
+    return { kind: 'ignored', reason: 'group, broadcast or newsletter' }
+  }
+  const timestampMs = millisecondsOf(protocol.timestampMs)
+  const timestamp = timestampMs === null ? fallbackTime : new Date(timestampMs)
+
+  switch (protocol.type) {
+    case 'REVOKE':
+    case 0:
+      return { kind: 'revoke', id: `revoke:${targetId}`, targetId, timestamp }
+    case 'MESSAGE_EDIT':
+    case 14: {
+      const edited = unwrap(record(protocol.editedMessage) ?? {})
+      const newText = snippetOf(edited, Number.POSITIVE_INFINITY)
+      const version =
+        timestampMs ??
+        createHash('sha1')
+          .update(newText ?? '')
+          .digest('hex')
+      return {
+        kind: 'edit',
+        id: `edit:${targetId}:${version}`,
+        targetId,
+        text: newText,
+        timestamp,
+      }
+    }
+    default:
+      return { kind: 'ignored', reason: `protocol message ${String(protocol.type).slice(0, 40)}` }
+  }
+}
+
+function reactionEvent(
+  key: StoredMessage['key'],
+  reaction: Record<string, unknown> | null,
+  fallbackTime: Date
+): GatewayEvent {
+  const targetId = short(record(reaction?.key)?.id, 128)
+  if (!targetId) {
+    return { kind: 'ignored', reason: 'reaction without a target' }
+  }
+  const sentMs = millisecondsOf(reaction?.senderTimestampMs)
+  return {
+    kind: 'reaction',
+    id: `reaction:${key.id}`,
+    targetId,
+    fromMe: key.fromMe,
+    emoji: (text(reaction?.text) ?? '').slice(0, 32),
+    timestamp: sentMs === null ? fallbackTime : new Date(sentMs),
+  }
+}
+
+/**
+ * The key of a message deleted for everyone (messages.delete).
+ */
+async function deleteEvent(data: unknown): Promise<GatewayEvent> {
+  const { remoteJid, id } = await validate(deletedKeyValidator, data)
+  if (remoteJid && isGroupOrBroadcast(remoteJid)) {
+    return { kind: 'ignored', reason: 'group, broadcast or newsletter' }
+  }
+  return { kind: 'revoke', id: `revoke:${id}`, targetId: id, timestamp: new Date() }
+}
+
+/**
+ * contacts.upsert and contacts.update: one contact or an array of them.
+ * Baileys names a contact with the owner's address book (or its JID's
+ * digits when it has no name): a name is only a fallback for a contact we
+ * know no WhatsApp name of.
+ */
+async function contactEvents(data: unknown): Promise<GatewayEvent[]> {
+  const { contacts } = await validate(contactsValidator, {
+    contacts: Array.isArray(data) ? data : [data],
+  })
+  return contacts.slice(0, 500).map((contact): GatewayEvent => {
+    const jid = contact.remoteJid
+    if (isGroupOrBroadcast(jid) || (!isLid(jid) && !phoneFromJid(jid))) {
+      return { kind: 'ignored', reason: 'contact of a group or broadcast' }
+    }
+    const name = contact.pushName?.trim() || null
+    const picture = contact.profilePicUrl ?? null
+    return {
+      kind: 'contact',
+      chat: isLid(jid)
+        ? { jid, phone: null, lid: jid }
+        : { jid, phone: phoneFromJid(jid), lid: null },
+      pushName: name && name !== jid.split('@')[0] ? name.slice(0, 200) : null,
+      pictureUrl: picture && picture.startsWith('https://') ? picture : null,
+    }
+  })
+}
+
+/**
+ * A reply's quoted message: its id and a short text of it.
+ */
+function quotedOf(context: Record<string, unknown> | null): QuotedMessage | null {
+  const id = short(context?.stanzaId, 128)
+  if (!id) return null
+  const quoted = record(context?.quotedMessage)
+  return { id, text: quoted ? snippetOf(unwrap(quoted), QUOTE_LENGTH) : null }
+}
+
+const QUOTE_LENGTH = 200
+
+/**
+ * The words of a message: its text, caption, chosen reply or place name.
+ */
+function snippetOf(message: Record<string, unknown>, max: number): string | null {
+  const type = contentTypeOf(message)
+  if (!type) return null
+  const content = contentOf(message, type, null)
+  const words =
+    content.type === 'text'
+      ? content.text
+      : 'caption' in content
+        ? content.caption
+        : content.type === 'location'
+          ? content.name
+          : content.type === 'contact'
+            ? (content.contacts[0]?.name ?? null)
+            : null
+  return words === null ? null : words.slice(0, max)
 }
 
 /**
@@ -213,18 +420,49 @@ function record(value: unknown): Record<string, unknown> | null {
 const MEDIA_TYPES: Record<string, 'image' | 'video' | 'audio' | 'document' | 'sticker'> = {
   imageMessage: 'image',
   videoMessage: 'video',
+  ptvMessage: 'video',
   audioMessage: 'audio',
   documentMessage: 'document',
-  documentWithCaptionMessage: 'document',
   stickerMessage: 'sticker',
 }
 
-function contentOf(stored: StoredMessage): MessageContent {
-  const message = record(stored.message) ?? {}
-  const type = stored.messageType ?? Object.keys(message)[0] ?? 'unknown'
+/**
+ * Interactive replies: the text the customer saw and chose, and its id.
+ */
+const CHOICES: Record<
+  string,
+  { kind: 'list' | 'button' | 'template'; text: string[]; id: string[] }
+> = {
+  listResponseMessage: {
+    kind: 'list',
+    text: ['title'],
+    id: ['singleSelectReply', 'selectedRowId'],
+  },
+  buttonsResponseMessage: {
+    kind: 'button',
+    text: ['selectedDisplayText'],
+    id: ['selectedButtonId'],
+  },
+  templateButtonReplyMessage: {
+    kind: 'template',
+    text: ['selectedDisplayText'],
+    id: ['selectedId'],
+  },
+}
+
+/**
+ * The content of an unwrapped message of the given type. `base64` is the
+ * file the gateway inlined (top-level media only).
+ */
+function contentOf(
+  message: Record<string, unknown>,
+  type: string,
+  base64: string | null
+): MessageContent {
+  const inner = record(message[type])
 
   if (type === 'conversation' || type === 'extendedTextMessage') {
-    const body = text(message.conversation) ?? text(record(message.extendedTextMessage)?.text)
+    const body = text(message.conversation) ?? text(inner?.text)
     if (body !== null) {
       return { type: 'text', text: body }
     }
@@ -233,44 +471,123 @@ function contentOf(stored: StoredMessage): MessageContent {
   /**
    * Own keys only: the gateway's type may be "constructor" or "__proto__".
    */
+  if (Object.hasOwn(CHOICES, type)) {
+    const { kind, text: textPath, id: idPath } = CHOICES[type]
+    const id = short(at(inner, idPath), 300)
+    const chosen = text(at(inner, textPath)) ?? id
+    if (chosen !== null) {
+      return { type: 'text', text: chosen, choice: { kind, id } }
+    }
+  }
+
+  if (type === 'interactiveResponseMessage') {
+    const flow = record(inner?.nativeFlowResponseMessage)
+    const params = jsonObject(flow?.paramsJson)
+    const id = short(params?.id, 300)
+    const chosen = text(record(inner?.body)?.text) ?? text(params?.title) ?? id
+    if (chosen !== null) {
+      return { type: 'text', text: chosen, choice: { kind: 'interactive', id } }
+    }
+  }
+
   const mediaType = Object.hasOwn(MEDIA_TYPES, type) ? MEDIA_TYPES[type] : undefined
   if (mediaType) {
-    let media = record(message[type])
-    if (type === 'documentWithCaptionMessage') {
-      media = record(record(record(media?.message)?.documentMessage))
-    }
+    const note =
+      type === 'ptvMessage'
+        ? 'round_video'
+        : mediaType === 'audio' && inner?.ptt === true
+          ? 'voice'
+          : undefined
     return {
       type: mediaType,
-      caption: text(media?.caption),
-      mimetype: short(media?.mimetype, 100),
-      fileName: text(media?.fileName)?.slice(0, 255) ?? null,
-      base64: text(message.base64),
+      caption: text(inner?.caption),
+      mimetype: short(inner?.mimetype, 100),
+      fileName: text(inner?.fileName)?.slice(0, 255) ?? null,
+      base64,
+      ...(note ? { note } : {}),
     }
   }
 
   if (type === 'locationMessage' || type === 'liveLocationMessage') {
-    const location = record(message[type])
-    const latitude = Number(location?.degreesLatitude)
-    const longitude = Number(location?.degreesLongitude)
-    if (Number.isFinite(latitude) && Number.isFinite(longitude)) {
-      return { type: 'location', latitude, longitude, name: text(location?.name) }
+    const latitude = Number(inner?.degreesLatitude)
+    const longitude = Number(inner?.degreesLongitude)
+    if (
+      Number.isFinite(latitude) &&
+      Number.isFinite(longitude) &&
+      Math.abs(latitude) <= 90 &&
+      Math.abs(longitude) <= 180
+    ) {
+      const url = text(inner?.url)
+      return {
+        type: 'location',
+        latitude,
+        longitude,
+        name: text(inner?.name)?.slice(0, 500) ?? null,
+        address: text(inner?.address)?.slice(0, 500) ?? null,
+        url: url && /^https?:\/\//.test(url) ? url.slice(0, 2000) : null,
+        live: type === 'liveLocationMessage',
+      }
     }
   }
 
-  if (type === 'contactMessage' || type === 'contactsArrayMessage') {
-    return { type: 'contact', displayName: text(record(message[type])?.displayName) }
+  if (type === 'contactMessage') {
+    return { type: 'contact', contacts: [sharedContact(inner)] }
   }
-
-  if (type === 'reactionMessage') {
-    const reaction = record(message.reactionMessage)
+  if (type === 'contactsArrayMessage') {
+    const cards = Array.isArray(inner?.contacts) ? inner.contacts : []
     return {
-      type: 'reaction',
-      emoji: text(reaction?.text) ?? '',
-      targetId: text(record(reaction?.key)?.id),
+      type: 'contact',
+      contacts: cards.slice(0, 50).map((card) => sharedContact(record(card))),
     }
   }
 
   return { type: 'unsupported', gatewayType: type.slice(0, 60) }
+}
+
+/**
+ * A contact card's names and numbers, read from its vCard (the WhatsApp
+ * number is TEL's waid parameter).
+ */
+function sharedContact(card: Record<string, unknown> | null): SharedContact {
+  const displayName = text(card?.displayName)?.slice(0, 200) ?? null
+  const vcard = text(card?.vcard)
+  const read = vcard ? readVcard(vcard) : null
+  return {
+    name: displayName ?? read?.name ?? null,
+    phones: read?.phones ?? [],
+  }
+}
+
+function at(value: Record<string, unknown> | null, path: string[]): unknown {
+  let current: unknown = value
+  for (const step of path) current = record(current)?.[step]
+  return current
+}
+
+function jsonObject(value: unknown): Record<string, unknown> | null {
+  if (typeof value !== 'string' || value.length > 10_000) return null
+  try {
+    return record(JSON.parse(value))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Milliseconds as the gateway serialises them: a number, a numeric string
+ * or a Long ({ low, high, unsigned }).
+ */
+function millisecondsOf(value: unknown): number | null {
+  let ms: number | null = null
+  if (typeof value === 'number') ms = value
+  else if (typeof value === 'string' && /^\d{1,16}$/.test(value)) ms = Number(value)
+  else {
+    const long = record(value)
+    if (long && typeof long.low === 'number' && typeof long.high === 'number') {
+      ms = long.high * 2 ** 32 + (long.low >>> 0)
+    }
+  }
+  return ms !== null && Number.isFinite(ms) && ms > 0 && ms < 253_402_300_800_000 ? ms : null
 }
 
 async function statusEvents(data: unknown): Promise<GatewayEvent[]> {

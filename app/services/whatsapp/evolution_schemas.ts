@@ -27,6 +27,10 @@ const storedMessage = vine
     message: vine.object({}).allowUnknownProperties().nullable().optional(),
     messageType: vine.string().maxLength(60).optional(),
     messageTimestamp: vine.number().optional(),
+    /**
+     * A reply's quoted message (stanzaId, quotedMessage).
+     */
+    contextInfo: vine.object({}).allowUnknownProperties().nullable().optional(),
   })
   .allowUnknownProperties()
 
@@ -41,6 +45,36 @@ export const envelopeValidator = vine.create(
 )
 
 export const storedMessageValidator = vine.create(storedMessage)
+
+/**
+ * messages.delete: the deleted message's key.
+ */
+export const deletedKeyValidator = vine.create(
+  vine
+    .object({
+      remoteJid: vine.string().maxLength(200).nullable().optional(),
+      fromMe: vine.boolean().nullable().optional(),
+      id: vine.string().minLength(1).maxLength(128),
+    })
+    .allowUnknownProperties()
+)
+
+/**
+ * contacts.upsert / contacts.update, always as a list here.
+ */
+export const contactsValidator = vine.create(
+  vine.object({
+    contacts: vine.array(
+      vine
+        .object({
+          remoteJid: vine.string().maxLength(120),
+          pushName: vine.string().maxLength(500).nullable().optional(),
+          profilePicUrl: vine.string().maxLength(2000).nullable().optional(),
+        })
+        .allowUnknownProperties()
+    ),
+  })
+)
 
 export const messageUpdateValidator = vine.create(
   vine

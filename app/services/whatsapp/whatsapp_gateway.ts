@@ -29,8 +29,25 @@ export type SendOptions = {
   quotedId?: string
 }
 
+/**
+ * A contact card: every name and number of a contactMessage or
+ * contactsArrayMessage (`waid`: the number's WhatsApp id, digits).
+ */
+export type SharedContact = {
+  name: string | null
+  phones: { number: string; waid: string | null; label: string | null }[]
+}
+
 export type MessageContent =
-  | { type: 'text'; text: string }
+  | {
+      type: 'text'
+      text: string
+      /**
+       * A list, button or template reply: what the customer chose (the text
+       * is its title as they saw it).
+       */
+      choice?: { kind: 'list' | 'button' | 'template' | 'interactive'; id: string | null }
+    }
   | {
       type: 'image' | 'video' | 'audio' | 'document' | 'sticker'
       caption: string | null
@@ -40,11 +57,28 @@ export type MessageContent =
        * Raw bytes as sent by the gateway (webhook base64), when available.
        */
       base64: string | null
+      /**
+       * A round video note (ptvMessage), a voice note (audio with ptt).
+       */
+      note?: 'round_video' | 'voice'
     }
-  | { type: 'location'; latitude: number; longitude: number; name: string | null }
-  | { type: 'contact'; displayName: string | null }
-  | { type: 'reaction'; emoji: string; targetId: string | null }
+  | {
+      type: 'location'
+      latitude: number
+      longitude: number
+      name: string | null
+      address: string | null
+      url: string | null
+      live: boolean
+    }
+  | { type: 'contact'; contacts: SharedContact[] }
   | { type: 'unsupported'; gatewayType: string }
+
+/**
+ * What a message replies to: the quoted message's gateway id and a short
+ * text of it (as the sender's phone had it), when the delivery carries one.
+ */
+export type QuotedMessage = { id: string; text: string | null }
 
 export type Chat = {
   /**
@@ -64,9 +98,42 @@ export type GatewayEvent =
       pushName: string | null
       timestamp: Date
       content: MessageContent
+      quoted: QuotedMessage | null
     }
-  | { kind: 'sent'; id: string; chat: Chat; timestamp: Date; content: MessageContent }
+  | {
+      kind: 'sent'
+      id: string
+      chat: Chat
+      timestamp: Date
+      content: MessageContent
+      quoted: QuotedMessage | null
+    }
   | { kind: 'status'; id: string; status: 'pending' | 'sent' | 'delivered' | 'read' | 'failed' }
+  /**
+   * Changes to a message already written, by its author (edit, delete for
+   * everyone) or by either side (a reaction; an empty emoji removes it).
+   * `targetId` is the gateway id of the message changed; `id` identifies
+   * the change itself, the same on every redelivery.
+   */
+  | { kind: 'edit'; id: string; targetId: string; text: string | null; timestamp: Date }
+  | { kind: 'revoke'; id: string; targetId: string; timestamp: Date }
+  | {
+      kind: 'reaction'
+      id: string
+      targetId: string
+      fromMe: boolean
+      emoji: string
+      timestamp: Date
+    }
+  /**
+   * The WhatsApp name and picture the gateway learnt of a chat.
+   */
+  | {
+      kind: 'contact'
+      chat: Chat
+      pushName: string | null
+      pictureUrl: string | null
+    }
   | {
       kind: 'connection'
       state: ConnectionState

@@ -94,6 +94,12 @@ test.group('API conversation history, replies and controls', (group) => {
         hasMedia: false,
         meta: { latitude: 19.43, longitude: -99.13 },
         sentAt: messages[0].sentAt.toISO(),
+        mediaStatus: null,
+        quoted: null,
+        editedAt: null,
+        edits: [],
+        deletedAt: null,
+        reactions: [],
       },
       {
         id: messages[1].id,
@@ -110,6 +116,12 @@ test.group('API conversation history, replies and controls', (group) => {
         hasMedia: false,
         meta: null,
         sentAt: messages[1].sentAt.toISO(),
+        mediaStatus: null,
+        quoted: null,
+        editedAt: null,
+        edits: [],
+        deletedAt: null,
+        reactions: [],
       },
     ])
     assert.deepEqual(response.body().meta, { nextCursor: null })

@@ -47,6 +47,7 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
           'CONNECTION_UPDATE',
           'QRCODE_UPDATED',
           'CONTACTS_UPSERT',
+          'CONTACTS_UPDATE',
         ],
       },
     })
@@ -270,6 +271,7 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
             'CONNECTION_UPDATE',
             'QRCODE_UPDATED',
             'CONTACTS_UPSERT',
+            'CONTACTS_UPDATE',
           ],
         },
       })
