@@ -1,5 +1,5 @@
 import { MessageSchema } from '#database/schema'
-import { belongsTo } from '@adonisjs/lucid/orm'
+import { belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Conversation from '#models/conversation'
 
@@ -50,9 +50,20 @@ export default class Message extends MessageSchema {
   declare meta: Record<string, unknown> | null
   declare mediaStatus: MediaStatus | null
   declare mediaSource: Record<string, unknown> | null
+  /**
+   * JSON arrays: written as JSON text (pg would write a JS array as a
+   * PostgreSQL array literal).
+   */
+  @column({ prepare: jsonArray })
   declare edits: MessageEdit[] | null
+
+  @column({ prepare: jsonArray })
   declare reactions: MessageReaction[] | null
 
   @belongsTo(() => Conversation)
   declare conversation: BelongsTo<typeof Conversation>
+}
+
+function jsonArray(value: unknown[] | null) {
+  return value === null ? null : JSON.stringify(value)
 }

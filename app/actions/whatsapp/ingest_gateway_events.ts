@@ -362,8 +362,8 @@ export default class IngestGatewayEvents {
 
   /**
    * The WhatsApp picture and name the gateway learnt of a customer we know
-   * (never a new contact). Its name is the owner's address book or the
-   * number: it fills a missing WhatsApp name, never replaces one.
+   * (never a new contact). A name from the owner's address book fills a
+   * missing WhatsApp name, never replaces one.
    */
   async #contact(instance: WebhookInstance, event: Extract<GatewayEvent, { kind: 'contact' }>) {
     if (!event.pushName && !event.pictureUrl) return
@@ -377,7 +377,7 @@ export default class IngestGatewayEvents {
       .limit(5)
     for (const contact of contacts) {
       if (event.pictureUrl) contact.pictureUrl = event.pictureUrl
-      if (event.pushName && !contact.pushName) contact.pushName = event.pushName
+      if (event.pushName && (event.named || !contact.pushName)) contact.pushName = event.pushName
       if (!contact.$isDirty) continue
       await contact.save()
       this.events.broadcast(instance.businessId, {

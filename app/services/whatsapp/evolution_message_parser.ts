@@ -307,12 +307,14 @@ async function deleteEvent(data: unknown): Promise<GatewayEvent> {
 }
 
 /**
- * contacts.upsert and contacts.update: one contact or an array of them.
- * Baileys names a contact with the owner's address book (or its JID's
- * digits when it has no name): a name is only a fallback for a contact we
- * know no WhatsApp name of.
+ * contacts.upsert and contacts.update: one contact (sent after a message,
+ * named with the message's pushName: the customer's own WhatsApp name) or
+ * an array of them (Baileys' contacts event, named with the owner's
+ * address book or the JID's digits: only a fallback for a contact we know
+ * no WhatsApp name of).
  */
 async function contactEvents(data: unknown): Promise<GatewayEvent[]> {
+  const named = !Array.isArray(data)
   const { contacts } = await validate(contactsValidator, {
     contacts: Array.isArray(data) ? data : [data],
   })
@@ -329,6 +331,7 @@ async function contactEvents(data: unknown): Promise<GatewayEvent[]> {
         ? { jid, phone: null, lid: jid }
         : { jid, phone: phoneFromJid(jid), lid: null },
       pushName: name && name !== jid.split('@')[0] ? name.slice(0, 200) : null,
+      named,
       pictureUrl: picture && picture.startsWith('https://') ? picture : null,
     }
   })

@@ -126,12 +126,15 @@ export type GatewayEvent =
       timestamp: Date
     }
   /**
-   * The WhatsApp name and picture the gateway learnt of a chat.
+   * The WhatsApp name and picture the gateway learnt of a chat. `named`:
+   * the name is the one the customer gave WhatsApp (after a message);
+   * otherwise it is the phone's address book, only a fallback.
    */
   | {
       kind: 'contact'
       chat: Chat
       pushName: string | null
+      named: boolean
       pictureUrl: string | null
     }
   | {

@@ -6,6 +6,7 @@ import Conversation from '#models/conversation'
 import Message from '#models/message'
 import { FakeEvolution, PIXEL_JPEG } from '#tests/helpers/fake_evolution'
 import { connectedBusiness } from '#tests/helpers/whatsapp'
+import { edited, revoked, shapes, upsert } from '#tests/fixtures/evolution_deliveries'
 import {
   addProduct,
   agentHarness,
@@ -127,6 +128,46 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
     assert.lengthOf(requests, 1)
     const userTexts = requests[0].messages.filter((m) => m.role === 'user').map((m) => m.content)
     assert.deepEqual(userTexts, ['Hola', '¿tienen envío', 'a Monterrey?'])
+  })
+
+  test('the model reads edits and quotes, never a deleted message; a reaction starts no turn', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business, 1)
+    openai.script({ content: '¡Claro! Tenemos 3 pares en talla 27.' })
+    const deliver = (event: string, data: unknown) =>
+      gateway.deliver(instance.instanceName, event, data)
+
+    await deliver('messages.upsert', upsert('AG-1', { conversation: 'Quiero 2 pares' }))
+    await deliver('messages.edited', edited('AG-1', 'Quiero 3 pares'))
+    await deliver('messages.upsert', upsert('AG-2', { conversation: 'Mi tarjeta 4111 1111' }))
+    await deliver('messages.edited', revoked('AG-2'))
+    await deliver(
+      'messages.upsert',
+      shapes.reply('AG-3', '¿en talla 27?', { id: 'AG-1', text: 'Quiero 3 pares' })
+    )
+
+    await eventually(async () => botTexts().length > 0)
+    const [request] = openai.chatRequests()
+    const userTexts = request.messages.filter((m) => m.role === 'user').map((m) => m.content)
+    assert.deepEqual(userTexts, [
+      'Quiero 3 pares',
+      '(en respuesta a: «Quiero 3 pares») ¿en talla 27?',
+    ])
+
+    const reply = await eventually(() =>
+      Message.query()
+        .where('business_id', business.id)
+        .where('author', 'bot')
+        .whereNotNull('gateway_message_id')
+        .first()
+    )
+    await deliver('messages.upsert', shapes.reaction('AG-4', reply.gatewayMessageId!, '👍'))
+    await sleep(1800)
+    assert.lengthOf(openai.chatRequests(), 1, 'a reaction is not a customer turn')
+    assert.lengthOf(botTexts(), 1)
   })
 
   test('after a person replies from Atiende, the bot stays quiet', async ({ client, assert }) => {
