@@ -12,6 +12,7 @@ import MarkConversationRead from '#actions/inbox/mark_conversation_read'
 import UpdateConversation from '#actions/inbox/update_conversation'
 import ReplyToConversation from '#actions/inbox/reply_to_conversation'
 import RetryMessage from '#actions/inbox/retry_message'
+import FetchMessageMedia from '#actions/whatsapp/fetch_message_media'
 import UpdateContact from '#actions/inbox/update_contact'
 import ConversationTransformer from '#transformers/conversation_transformer'
 import ContactTransformer from '#transformers/contact_transformer'
@@ -185,6 +186,31 @@ export default class InboxController {
       .where('id', params.messageId)
       .firstOrFail()
     await retryMessage.handle({ business, message })
+    return serialize(MessageTransformer.transform(message))
+  }
+
+  /**
+   * Asks the gateway again for a file shown as unavailable.
+   */
+  @inject()
+  async retryMedia(
+    { request, business, i18n, serialize }: HttpContext,
+    queries: InboxQueries,
+    fetchMedia: FetchMessageMedia
+  ) {
+    const { params } = await request.validateUsing(
+      conversationMessageValidator,
+      inboxMessages(i18n)
+    )
+    const conversation = await queries.conversation(business, params.id)
+    const message = await conversation
+      .related('messages')
+      .query()
+      .where('id', params.messageId)
+      .firstOrFail()
+    if (!(await fetchMedia.retry(message))) {
+      throw new UserError('inbox.errors.media_not_retryable', { status: 409 })
+    }
     return serialize(MessageTransformer.transform(message))
   }
 

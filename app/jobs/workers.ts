@@ -6,6 +6,9 @@ import {
   AMENDMENT_QUEUE,
   type AmendmentCheckJob,
   JobQueue,
+  MEDIA_QUEUE,
+  MEDIA_RETRY_LIMIT,
+  type MediaFetchJob,
   OUTBOUND_QUEUE,
   OUTBOUND_RETRY_LIMIT,
   type AgentReplyJob,
@@ -19,8 +22,9 @@ import {
 const OUTBOUND_CONCURRENCY = 4
 
 /**
- * Starts this process's workers: the agent answering conversations, and
- * the outbound queue sending what waited for the gateway. The web process
+ * Starts this process's workers: the agent answering conversations, the
+ * outbound queue sending what waited for the gateway, files fetched from
+ * it and amendments waiting for their message. The web process
  * runs them unless QUEUE_WORKERS=off; `node ace queue:work` runs them on
  * their own (the production worker role).
  */
@@ -52,6 +56,12 @@ export async function startWorkers(app: ApplicationService) {
     const { default: AmendMessages } = await import('#actions/whatsapp/amend_messages')
     const amend = await app.container.make(AmendMessages)
     await amend.apply(data.businessId, data.targetGatewayId)
+  })
+
+  await queue.work<MediaFetchJob>(MEDIA_QUEUE, 2, async (data, job) => {
+    const { default: FetchMessageMedia } = await import('#actions/whatsapp/fetch_message_media')
+    const fetchMedia = await app.container.make(FetchMessageMedia)
+    await fetchMedia.handle(data.messageId, { lastAttempt: job.retryCount >= MEDIA_RETRY_LIMIT })
   })
 
   await queue.work<OutboundDeliveryJob>(OUTBOUND_QUEUE, OUTBOUND_CONCURRENCY, async (data, job) => {

@@ -47,6 +47,12 @@ router
       .post('/inbox/conversations/:id/messages/:messageId/retry', [InboxController, 'retry'])
       .as('inbox.messages.retry')
     router
+      .post('/inbox/conversations/:id/messages/:messageId/media/retry', [
+        InboxController,
+        'retryMedia',
+      ])
+      .as('inbox.messages.media.retry')
+    router
       .get('/inbox/conversations/:id/messages/:messageId/media', [InboxController, 'media'])
       .as('inbox.messages.media')
     router.put('/inbox/contacts/:id', [InboxController, 'updateContact']).as('inbox.contact.update')

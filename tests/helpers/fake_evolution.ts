@@ -30,6 +30,11 @@ export class FakeEvolution {
   #failures: number[] = []
   #stalls: number[] = []
   #closedSends = 0
+  #mediaFailures = 0
+  /**
+   * The bytes (base64) the gateway gives for a message id's media.
+   */
+  mediaFiles = new Map<string, string>()
   #errorAnswers: { status: number; message: unknown }[] = []
   #server?: Server
   #port = 0
@@ -67,6 +72,8 @@ export class FakeEvolution {
     this.#failures = []
     this.#stalls = []
     this.#closedSends = 0
+    this.#mediaFailures = 0
+    this.mediaFiles.clear()
     this.#errorAnswers = []
   }
 
@@ -331,21 +338,76 @@ export class FakeEvolution {
       case 'POST /chat/markMessageAsRead':
         return send(201, { message: 'Read messages', read: 'success' })
       case 'POST /chat/getBase64FromMediaMessage':
-        return send(201, {
-          mediaType: 'imageMessage',
-          fileName: 'photo.jpg',
-          mimetype: 'image/jpeg',
-          base64: PIXEL_JPEG,
-        })
+        return this.#mediaOf(body?.message, send, error)
       default:
         return error(404, [`Cannot ${route}`])
     }
+  }
+
+  /**
+   * getBase64FromMediaMessage as 2.3.6 answers it: the message given whole
+   * (with only a key the gateway would look in its own database, which
+   * this one does not keep); ephemeral, document-with-caption and
+   * view-once (V1, V2) wrappers opened, in that order; a media message's
+   * bytes (those registered with mediaFile(), else a 1×1 JPEG); every
+   * failure a 400 with its text.
+   */
+  #mediaOf(
+    given: { key?: { id?: string }; message?: Record<string, any> } | undefined,
+    send: (status: number, payload: unknown) => void,
+    error: (status: number, message: unknown) => void
+  ) {
+    if (!given?.message) return error(400, ['Message not found'])
+    let content = given.message
+    for (const wrapper of MESSAGE_SUBTYPES) {
+      if (content[wrapper]) content = content[wrapper].message
+    }
+    const mediaType = MEDIA_MESSAGE_TYPES.find((type) => content[type])
+    if (!mediaType) return error(400, ['The message is not of the media type'])
+    if (this.#mediaFailures > 0) {
+      this.#mediaFailures--
+      return error(400, ['Error: Failed to fetch stream from https://mmg.whatsapp.net/...'])
+    }
+    const media = content[mediaType]
+    const id = given.key?.id ?? 'file'
+    return send(201, {
+      mediaType,
+      fileName: media.fileName ?? `${id}.${String(media.mimetype ?? 'bin').split('/')[1]}`,
+      caption: media.caption,
+      size: { fileLength: media.fileLength, height: media.height, width: media.width },
+      mimetype: media.mimetype,
+      base64: this.mediaFiles.get(id) ?? PIXEL_JPEG,
+      buffer: null,
+    })
+  }
+
+  /**
+   * The next `count` media fetches fail as a download from WhatsApp's CDN
+   * does.
+   */
+  failMediaFetches(count: number) {
+    this.#mediaFailures = count
   }
 
   qr(instance: FakeInstance) {
     return `data:image/png;base64,RkFLRVFS${instance.name}${instance.qrCount}`
   }
 }
+
+const MESSAGE_SUBTYPES = [
+  'ephemeralMessage',
+  'documentWithCaptionMessage',
+  'viewOnceMessage',
+  'viewOnceMessageV2',
+]
+const MEDIA_MESSAGE_TYPES = [
+  'imageMessage',
+  'documentMessage',
+  'audioMessage',
+  'videoMessage',
+  'stickerMessage',
+  'ptvMessage',
+]
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',

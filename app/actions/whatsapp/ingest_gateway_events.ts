@@ -8,6 +8,7 @@ import Message, {
   type MessageAuthor,
   type MessageDirection,
   type MessageStatus,
+  type MediaStatus,
 } from '#models/message'
 import WhatsappInstance from '#models/whatsapp_instance'
 import type { WebhookInstance } from '#services/whatsapp/webhook_instances'
@@ -26,6 +27,7 @@ import ContactTransformer from '#transformers/contact_transformer'
 import MediaStorage from '#services/media_storage'
 import AmendMessages from '#actions/whatsapp/amend_messages'
 import { equivalentDigits } from '#services/whatsapp/phone_numbers'
+import { JobQueue } from '#services/queue/job_queue'
 
 type MessageEvent = Extract<GatewayEvent, { kind: 'message' | 'sent' }>
 
@@ -44,7 +46,7 @@ type Appended = { message: Message; conversationId: string; business: BotSetting
  * app live and, for a customer's message, the agent.
  *
  * It never calls the gateway or the model: a webhook is answered as soon as
- * this is stored.
+ * this is stored (a file the gateway did not inline is fetched by a job).
  */
 @inject()
 export default class IngestGatewayEvents {
@@ -52,7 +54,8 @@ export default class IngestGatewayEvents {
     private events: BusinessEvents,
     private botControl: BotControl,
     private storage: MediaStorage,
-    private amend: AmendMessages
+    private amend: AmendMessages,
+    private queue: JobQueue
   ) {}
 
   async handle(instance: WebhookInstance, gatewayEvents: GatewayEvent[]) {
@@ -108,13 +111,16 @@ export default class IngestGatewayEvents {
      * Media bytes go to storage before the transaction (no I/O while it is
      * open); a repeated delivery overwrites the same file.
      */
-    const media = await this.#storeMedia(instance, event)
+    const storedFile = await this.#storeMedia(instance, event)
+    const media = storedFile === 'too_large' ? null : storedFile
+    const file = fileColumns(event.content, storedFile)
 
     if (event.kind === 'message' && !event.fromMe && !media) {
-      const appended = await this.#appendToOpenConversation(instance, event)
+      const appended = await this.#appendToOpenConversation(instance, event, file)
       if (appended === 'duplicate') return
       if (appended) {
         if (appended.amended) await this.amend.apply(instance.businessId, event.id)
+        await this.#fetchLater(appended.message)
         return this.#announce(instance, appended, direction, author)
       }
     }
@@ -136,11 +142,12 @@ export default class IngestGatewayEvents {
       const columns = messageColumns(event.content)
       const statement = namedForKnex(
         `INSERT INTO messages (business_id, conversation_id, direction, author, type, body,
-           media_mime, media_name, media_key, meta, quoted_gateway_id, quoted_text,
-           gateway_message_id, status, sent_at, created_at, updated_at)
+           media_mime, media_name, media_key, media_status, media_source, meta,
+           quoted_gateway_id, quoted_text, gateway_message_id, status, sent_at, created_at,
+           updated_at)
          VALUES (:businessId, :conversationId, :direction, :author, :type, :body, :mediaMime,
-           :mediaName, :mediaKey, :meta, CAST(:quotedId AS text), ${QUOTED_TEXT_SQL}, :gatewayId, :status,
-           :sentAt, now(), now())
+           :mediaName, :mediaKey, :mediaStatus, :mediaSource, :meta, CAST(:quotedId AS text),
+           ${QUOTED_TEXT_SQL}, :gatewayId, :status, :sentAt, now(), now())
          ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
          DO NOTHING
          RETURNING *, ${AMENDED_SQL} AS amended`,
@@ -154,6 +161,8 @@ export default class IngestGatewayEvents {
           mediaMime: media?.contentType ?? columns.mediaMime,
           mediaName: columns.mediaName,
           mediaKey: media?.key ?? null,
+          mediaStatus: file.mediaStatus,
+          mediaSource: file.mediaSource,
           meta: columns.meta ? JSON.stringify(columns.meta) : null,
           quotedId: event.quoted?.id ?? null,
           quotedText: event.quoted?.text ?? null,
@@ -193,6 +202,7 @@ export default class IngestGatewayEvents {
     if (stored.amended) {
       await this.amend.apply(instance.businessId, event.id)
     }
+    await this.#fetchLater(stored.message)
     if (event.kind === 'message' && event.fromMe) {
       this.botControl.changed(stored.conversation)
     }
@@ -218,7 +228,8 @@ export default class IngestGatewayEvents {
    */
   async #appendToOpenConversation(
     instance: WebhookInstance,
-    event: Extract<GatewayEvent, { kind: 'message' }>
+    event: Extract<GatewayEvent, { kind: 'message' }>,
+    file: FileColumns
   ): Promise<(Appended & { amended: boolean }) | 'duplicate' | null> {
     const { chat, pushName } = event
     const sharing = [
@@ -248,10 +259,11 @@ export default class IngestGatewayEvents {
        ),
        inserted AS (
          INSERT INTO messages (business_id, conversation_id, direction, author, type, body,
-           media_mime, media_name, meta, quoted_gateway_id, quoted_text, gateway_message_id,
-           status, sent_at, created_at, updated_at)
+           media_mime, media_name, media_status, media_source, meta, quoted_gateway_id,
+           quoted_text, gateway_message_id, status, sent_at, created_at, updated_at)
          SELECT :businessId, target.id, 'inbound', 'customer', :type, :body, :mediaMime,
-           :mediaName, :meta, CAST(:quotedId AS text), ${QUOTED_TEXT_SQL}, :gatewayId, 'received', :sentAt,
+           :mediaName, :mediaStatus, CAST(:mediaSource AS jsonb), :meta,
+           CAST(:quotedId AS text), ${QUOTED_TEXT_SQL}, :gatewayId, 'received', :sentAt,
            now(), now()
          FROM target
          ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
@@ -282,6 +294,8 @@ export default class IngestGatewayEvents {
         body: columns.body,
         mediaMime: columns.mediaMime,
         mediaName: columns.mediaName,
+        mediaStatus: file.mediaStatus,
+        mediaSource: file.mediaSource,
         meta: columns.meta ? JSON.stringify(columns.meta) : null,
         quotedId: event.quoted?.id ?? null,
         quotedText: event.quoted?.text ?? null,
@@ -339,6 +353,20 @@ export default class IngestGatewayEvents {
     })
   }
 
+  /**
+   * A file the gateway did not inline is fetched by a job. The message is
+   * stored either way: a job that cannot be scheduled leaves it
+   * "downloading", and a person can ask again.
+   */
+  async #fetchLater(message: Message) {
+    if (message.mediaStatus !== 'downloading') return
+    try {
+      await this.queue.scheduleMediaFetch(message.id)
+    } catch (error) {
+      logger.error({ err: error, messageId: message.id }, 'could not schedule a media fetch')
+    }
+  }
+
   async #storeMedia(instance: WebhookInstance, event: MessageEvent) {
     const content = event.content
     if (!('base64' in content) || !content.base64) return null
@@ -349,11 +377,12 @@ export default class IngestGatewayEvents {
       .first()
     if (known) return null
     try {
-      return await this.storage.storeMessageMedia(Buffer.from(content.base64, 'base64'), {
+      const stored = await this.storage.storeMessageMedia(Buffer.from(content.base64, 'base64'), {
         businessId: instance.businessId,
         gatewayMessageId: event.id,
         mimetype: content.mimetype,
       })
+      return stored ?? ('too_large' as const)
     } catch (error) {
       logger.error({ err: error, instance: instance.instanceName }, 'could not store message media')
       return null
@@ -564,6 +593,26 @@ function messageColumns(content: MessageContent) {
         ...none,
         meta: { gatewayType: content.gatewayType },
       }
+  }
+}
+
+type FileColumns = { mediaStatus: MediaStatus | null; mediaSource: string | null }
+
+/**
+ * Where a media message's file stands: stored, over our cap, or to be
+ * fetched from the gateway with the message it gave (a delivery repeated
+ * after the file was stored does not get here: it is a duplicate).
+ */
+function fileColumns(
+  content: MessageContent,
+  stored: { key: string } | 'too_large' | null
+): FileColumns {
+  if (!('source' in content)) return { mediaStatus: null, mediaSource: null }
+  if (stored === 'too_large') return { mediaStatus: 'too_large', mediaSource: null }
+  if (stored) return { mediaStatus: 'ready', mediaSource: null }
+  return {
+    mediaStatus: content.source ? 'downloading' : 'unavailable',
+    mediaSource: content.source ? JSON.stringify(content.source) : null,
   }
 }
 

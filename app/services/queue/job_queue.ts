@@ -33,6 +33,16 @@ const AMENDMENT_CHECK_SECONDS = 60
 
 export type AmendmentCheckJob = { businessId: string; targetGatewayId: string }
 
+/**
+ * Files the gateway did not inline, fetched from it: retried with a growing
+ * wait (10 s to 5 min, about 15 minutes in all); then the message shows the
+ * file as unavailable, for a person to retry.
+ */
+export const MEDIA_QUEUE = 'message-media'
+export const MEDIA_RETRY_LIMIT = 6
+
+export type MediaFetchJob = { messageId: string }
+
 const QUEUES: Record<string, Omit<Queue, 'name'>> = {
   [AGENT_REPLY_QUEUE]: {
     /**
@@ -52,6 +62,15 @@ const QUEUES: Record<string, Omit<Queue, 'name'>> = {
     retryDelay: 5,
     retryBackoff: true,
     retryDelayMax: 120,
+    notify: true,
+  },
+  [MEDIA_QUEUE]: {
+    expireInSeconds: 300,
+    heartbeatSeconds: 10,
+    retryLimit: MEDIA_RETRY_LIMIT,
+    retryDelay: 10,
+    retryBackoff: true,
+    retryDelayMax: 300,
     notify: true,
   },
   [AMENDMENT_QUEUE]: {
@@ -200,6 +219,15 @@ export class JobQueue {
       singletonKey: `${businessId}:${targetGatewayId}`,
       startAfter: AMENDMENT_CHECK_SECONDS,
     })
+  }
+
+  /**
+   * Fetches a message's file from the gateway now (one job per message).
+   */
+  async scheduleMediaFetch(messageId: string) {
+    const boss = await this.start()
+    await boss.send(MEDIA_QUEUE, { messageId } satisfies MediaFetchJob, { singletonKey: messageId })
+    this.#wake(MEDIA_QUEUE, 0)
   }
 
   async work<T extends object>(queue: string, concurrency: number, handler: Handler<T>) {

@@ -245,14 +245,18 @@ export class EvolutionGateway extends WhatsAppGateway {
     })
   }
 
-  async fetchMedia(instance: InstanceCredentials, messageId: string) {
+  /**
+   * With the whole message (key and content, wrappers included: the gateway
+   * unwraps them); with the key alone it would need its own database.
+   */
+  async fetchMedia(instance: InstanceCredentials, source: Record<string, unknown>) {
     const answer = await this.#request(
       'POST',
       `/chat/getBase64FromMediaMessage/${this.#name(instance)}`,
       {
         apiKey: instance.token,
         retryOnTimeout: true,
-        body: { message: { key: { id: messageId } } },
+        body: { message: source },
       }
     )
     const media = await this.#parse(mediaAnswerValidator, answer)

@@ -159,7 +159,16 @@ async function messageEvent(data: unknown, kind: 'message' | 'sent'): Promise<Ga
     return protocolEvent(record(message.protocolMessage), timestamp)
   }
 
-  const content = contentOf(message, type, text(outer.base64))
+  const base64 = text(outer.base64)
+  /**
+   * The gateway's getBase64FromMediaMessage unwraps ephemeral, view-once
+   * (not V2Extension) and document-with-caption wrappers: it is given the
+   * media message already unwrapped.
+   */
+  const content = contentOf(message, type, base64, () => ({
+    key: record(record(data)?.key) ?? key,
+    message: withoutThumbnails({ [type]: message[type] }),
+  }))
   const quoted = quotedOf(record(stored.contextInfo) ?? record(record(message[type])?.contextInfo))
 
   if (kind === 'sent') {
@@ -455,12 +464,14 @@ const CHOICES: Record<
 
 /**
  * The content of an unwrapped message of the given type. `base64` is the
- * file the gateway inlined (top-level media only).
+ * file the gateway inlined (top-level media only); without it, media keeps
+ * the gateway's whole message (`source`) to fetch the file with.
  */
 function contentOf(
   message: Record<string, unknown>,
   type: string,
-  base64: string | null
+  base64: string | null,
+  source?: () => Record<string, unknown>
 ): MessageContent {
   const inner = record(message[type])
 
@@ -507,6 +518,7 @@ function contentOf(
       mimetype: short(inner?.mimetype, 100),
       fileName: text(inner?.fileName)?.slice(0, 255) ?? null,
       base64,
+      source: source ? source() : null,
       ...(note ? { note } : {}),
     }
   }
@@ -609,4 +621,19 @@ const STATUS_MAP: Record<string, 'pending' | 'sent' | 'delivered' | 'read' | 'fa
   DELIVERY_ACK: 'delivered',
   READ: 'read',
   PLAYED: 'read',
+}
+
+/**
+ * The message without its preview thumbnails (bytes serialised as
+ * {"0":n,...}, often tens of kilobytes): the gateway downloads the file
+ * from the keys and paths beside them.
+ */
+function withoutThumbnails(value: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  const kept: Record<string, unknown> = {}
+  for (const [name, field] of Object.entries(value)) {
+    if (name === 'jpegThumbnail' || name === 'thumbnailDirectPath') continue
+    const nested = record(field)
+    kept[name] = nested && depth < 6 ? withoutThumbnails(nested, depth + 1) : field
+  }
+  return kept
 }

@@ -58,6 +58,11 @@ export type MessageContent =
        */
       base64: string | null
       /**
+       * When the bytes did not come inline: the gateway's message, as it
+       * must be given back to fetch them (GatewayClient#fetchMedia).
+       */
+      source: Record<string, unknown> | null
+      /**
        * A round video note (ptvMessage), a voice note (audio with ptt).
        */
       note?: 'round_video' | 'voice'
@@ -195,9 +200,13 @@ export abstract class WhatsAppGateway {
     instance: InstanceCredentials,
     messages: { remoteJid: string; id: string; fromMe: boolean }[]
   ): Promise<void>
+  /**
+   * The bytes of a media message the gateway did not inline, from the
+   * message's `source` as the webhook gave it.
+   */
   abstract fetchMedia(
     instance: InstanceCredentials,
-    messageId: string
+    source: Record<string, unknown>
   ): Promise<{ base64: string; mimetype: string | null; fileName: string | null }>
 
   /**

@@ -170,6 +170,26 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
     assert.lengthOf(botTexts(), 1)
   })
 
+  test('a photo the gateway did not inline is fetched by a worker and shown', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    business.botEnabled = false
+    await business.save()
+    await gateway.deliver(
+      instance.instanceName,
+      'messages.upsert',
+      shapes.viewOnceImage('WK-1', '¿Tienen este?')
+    )
+    const message = await eventually(async () => {
+      const found = await Message.findBy('gateway_message_id', 'WK-1')
+      return found?.mediaStatus === 'ready' ? found : null
+    })
+    assert.isNotNull(message.mediaKey)
+    assert.lengthOf(gateway.sent('/chat/getBase64FromMediaMessage'), 1)
+  })
+
   test('after a person replies from Atiende, the bot stays quiet', async ({ client, assert }) => {
     const { business, instance, token } = await connectedBusiness(client, gateway)
     await readyForAgent(business)

@@ -107,6 +107,7 @@ test.group('Inbox tenant isolation', (group) => {
       json(client.post(`/inbox/conversations/${id}/read`)),
       json(client.post(`/inbox/conversations/${id}/messages`).json({ text: 'Hola desde B' })),
       json(client.post(`/inbox/conversations/${id}/messages/${failed}/retry`)),
+      json(client.post(`/inbox/conversations/${id}/messages/${failed}/media/retry`)),
       json(client.get(`/inbox/conversations/${id}/messages/${failed}/media`).redirects(0)),
       json(client.put(`/inbox/contacts/${contact.id}`).json({ name: 'B', notes: 'B' })),
     ]

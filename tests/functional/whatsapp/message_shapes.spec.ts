@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { ApiRequest } from '@japa/api-client'
 import fc from 'fast-check'
 import testUtils from '@adonisjs/core/services/test_utils'
 import app from '@adonisjs/core/services/app'
@@ -6,6 +7,7 @@ import Message from '#models/message'
 import Contact from '#models/contact'
 import Conversation from '#models/conversation'
 import MediaStorage from '#services/media_storage'
+import FetchMessageMedia from '#actions/whatsapp/fetch_message_media'
 import { PIXEL_JPEG } from '#tests/helpers/fake_evolution'
 import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import {
@@ -84,6 +86,94 @@ test.group('WhatsApp message shapes', (group) => {
       meta: { note: 'voice' },
     })
     assert.containSubset(await byId('VO-3'), { type: 'video', mediaMime: 'video/mp4' })
+  })
+
+  test('a file the gateway did not inline is fetched with the whole message, then shown', async ({
+    client,
+    assert,
+  }) => {
+    const { deliver, byId } = await setup(client)
+    await deliver('messages.upsert', shapes.viewOnceVoiceNote('DL-1'))
+    assert.containSubset(await byId('DL-1'), { mediaStatus: 'downloading', hasMedia: false })
+
+    const voiceNote = Buffer.from('OggS fake opus bytes').toString('base64')
+    fake.mediaFiles.set('DL-1', voiceNote)
+    const fetchMedia = await app.container.make(FetchMessageMedia)
+    const message = await Message.findByOrFail('gateway_message_id', 'DL-1')
+    assert.equal(await fetchMedia.handle(message.id, { lastAttempt: false }), 'stored')
+
+    /**
+     * Given unwrapped (the gateway does not open view-once V2Extension),
+     * with the key as the webhook had it.
+     */
+    const [request] = fake.sent('/chat/getBase64FromMediaMessage')
+    assert.containSubset(request.body, {
+      message: {
+        key: { id: 'DL-1', remoteJid: '5215512345678@s.whatsapp.net', fromMe: false },
+        message: { audioMessage: { mimetype: 'audio/ogg; codecs=opus', ptt: true } },
+      },
+    })
+    assert.containSubset(await byId('DL-1'), { mediaStatus: 'ready', hasMedia: true })
+    await message.refresh()
+    const storage = await app.container.make(MediaStorage)
+    assert.equal(Buffer.from(await storage.read(message.mediaKey!)).toString('base64'), voiceNote)
+
+    /**
+     * Done once: a second run of the job changes nothing.
+     */
+    assert.equal(await fetchMedia.handle(message.id, { lastAttempt: false }), 'skipped')
+    assert.lengthOf(fake.sent('/chat/getBase64FromMediaMessage'), 1)
+  })
+
+  test('a file that cannot be fetched is retried, then "unavailable" until a person retries', async ({
+    client,
+    assert,
+  }) => {
+    const { user, deliver, byId } = await setup(client)
+    await deliver('messages.upsert', shapes.viewOnceImage('DL-2', 'Así lo quiero'))
+    const message = await Message.findByOrFail('gateway_message_id', 'DL-2')
+    const fetchMedia = await app.container.make(FetchMessageMedia)
+
+    fake.failMediaFetches(2)
+    await assert.rejects(() => fetchMedia.handle(message.id, { lastAttempt: false }))
+    assert.equal(await fetchMedia.handle(message.id, { lastAttempt: true }), 'unavailable')
+    assert.containSubset(await byId('DL-2'), {
+      mediaStatus: 'unavailable',
+      body: 'Así lo quiero',
+      hasMedia: false,
+    })
+
+    const json = (request: ApiRequest) =>
+      request.loginAs(user).withCsrfToken().header('accept', 'application/json')
+    const retry = () =>
+      json(
+        client.post(
+          `/inbox/conversations/${message.conversationId}/messages/${message.id}/media/retry`
+        )
+      )
+    const retried = await retry()
+    retried.assertStatus(200)
+    assert.equal(retried.body().mediaStatus, 'downloading')
+    const again = await retry()
+    again.assertStatus(409)
+    assert.equal(
+      again.body().message,
+      'Este archivo ya se está descargando o ya no se puede pedir de nuevo.'
+    )
+
+    assert.equal(await fetchMedia.handle(message.id, { lastAttempt: false }), 'stored')
+    assert.containSubset(await byId('DL-2'), { mediaStatus: 'ready', hasMedia: true })
+  })
+
+  test('a message deleted while its file downloads keeps no file', async ({ client, assert }) => {
+    const { deliver, byId } = await setup(client)
+    await deliver('messages.upsert', shapes.viewOnceImage('DL-3', 'Mi INE'))
+    await deliver('messages.edited', revoked('DL-3'))
+    const message = await Message.findByOrFail('gateway_message_id', 'DL-3')
+    const fetchMedia = await app.container.make(FetchMessageMedia)
+    assert.equal(await fetchMedia.handle(message.id, { lastAttempt: false }), 'skipped')
+    assert.lengthOf(fake.sent('/chat/getBase64FromMediaMessage'), 0)
+    assert.containSubset(await byId('DL-3'), { hasMedia: false, mediaStatus: null, body: null })
   })
 
   test('a document with a caption inside a wrapper keeps its name and caption', async ({
