@@ -3,7 +3,7 @@
  * 127.0.0.1 and the machine's PostgreSQL, written to docs/performance.md.
  *
  *   npm run bench                       # everything (about 12 minutes)
- *   npm run bench -- --only ingest      # one or more: ingest,agent,prompt,inbox,live
+ *   npm run bench -- --only ingest      # one or more: ingest,agent,prompt,inbox,live,media
  *   npm run bench -- --runs 5           # runs per figure (default 3)
  *   npm run bench -- --reseed           # fill the inbox database again
  *   npm run bench -- --no-build         # reuse build/ as it is
@@ -19,6 +19,7 @@
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchAgent } from './agent.js'
+import { benchBigMedia } from './big_media.js'
 import { benchInbox } from './inbox_http.js'
 import { benchIngest } from './ingest.js'
 import { benchLive } from './live.js'
@@ -28,7 +29,7 @@ import { describeMachine, loadAverage, waitForQuiet } from './lib/machine.js'
 import { cleanUpOnExit, run, stopAll } from './lib/processes.js'
 import { machineMarkdown, type BenchContext, type Section, writeReport } from './lib/report.js'
 
-const BENCHMARKS = ['ingest', 'agent', 'prompt', 'inbox', 'live'] as const
+const BENCHMARKS = ['ingest', 'agent', 'prompt', 'inbox', 'live', 'media'] as const
 type Benchmark = (typeof BENCHMARKS)[number]
 
 const { values: args } = parseArgs({
@@ -112,6 +113,9 @@ try {
         break
       case 'live':
         sections.push(await benchLive(context, { database }))
+        break
+      case 'media':
+        sections.push(await benchBigMedia(context, { database }))
         break
     }
     /**

@@ -3,30 +3,68 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import BodyParserMiddleware from '@adonisjs/core/bodyparser_middleware'
 import app from '@adonisjs/core/services/app'
 import { isWebhook } from '#middleware/except_webhooks'
+import { MAX_MESSAGE_MEDIA_BYTES } from '#services/media_storage'
+import { WebhookBodyError, inlinedFiles, readWebhookBody } from '#services/whatsapp/webhook_body'
 
 let standard: BodyParserMiddleware | undefined
-let webhooks: BodyParserMiddleware | undefined
 
 /**
  * The body parser of config/bodyparser.ts, except for the WhatsApp
- * gateway's webhooks: their JSON is parsed without the reviver that turns
+ * gateway's webhooks: they are read as a stream with their inlined files
+ * decoded to disk, and their JSON is parsed without the reviver that turns
  * empty strings into null (a reviver makes JSON.parse several times
- * slower, on every delivery) and the same conversion is done afterwards in
- * one pass over the parsed body. Same body, same limits, same errors.
+ * slower, on every delivery): the same conversion is done afterwards in
+ * one pass over the parsed body.
  */
 export default class AppBodyParserMiddleware {
   handle(ctx: HttpContext, next: NextFn) {
-    if (isWebhook(ctx)) {
-      webhooks ??= parserWith({ convertEmptyStringsToNull: false })
-      return webhooks.handle(ctx, () => {
-        ctx.request.updateBody(emptyStringsToNull(ctx.request.body()))
-        return next()
-      })
-    }
+    if (isWebhook(ctx)) return this.#webhook(ctx, next)
     standard ??= parserWith({})
     return standard.handle(ctx, next)
   }
+
+  /**
+   * A delivery may inline a whole video: it is read as it streams in, the
+   * file decoded to a temporary file (see webhook_body.ts), never answered
+   * 413 for its file. The temporary files go once it is answered.
+   */
+  async #webhook(ctx: HttpContext, next: NextFn) {
+    if (ctx.request.method() !== 'POST') return next()
+    let read
+    try {
+      read = await readWebhookBody(ctx.request.request, {
+        maxJsonBytes: MAX_WEBHOOK_JSON_BYTES,
+        maxFileBytes: MAX_MESSAGE_MEDIA_BYTES,
+      })
+    } catch (error) {
+      if (error instanceof WebhookBodyError) {
+        return ctx.response.status(error.status).send({ message: error.message })
+      }
+      throw error
+    }
+    try {
+      ctx.request.updateBody(emptyStringsToNull(read.body))
+    } catch (error) {
+      await read.cleanup()
+      if (error instanceof WebhookBodyError) {
+        return ctx.response.status(error.status).send({ message: error.message })
+      }
+      throw error
+    }
+    try {
+      inlinedFiles.set(ctx.request, read.files)
+      return await next()
+    } finally {
+      await read.cleanup()
+    }
+  }
 }
+
+/**
+ * A delivery without its files: messages are short, a contact card list
+ * is the longest (a few hundred kilobytes).
+ */
+const MAX_WEBHOOK_JSON_BYTES = 16 * 1024 * 1024
 
 function parserWith(json: { convertEmptyStringsToNull?: boolean }) {
   const config = app.config.get<any>('bodyparser')
@@ -36,15 +74,24 @@ function parserWith(json: { convertEmptyStringsToNull?: boolean }) {
   )
 }
 
+/**
+ * Empty strings to null in one pass, refusing a nesting no delivery has
+ * (the validators copy unknown properties recursively).
+ */
 function emptyStringsToNull(body: unknown): Record<string, any> {
-  const pending: unknown[] = [body]
+  const pending: [unknown, number][] = [[body, 0]]
   while (pending.length > 0) {
-    const node = pending.pop() as Record<string, unknown> | unknown[]
+    const [node, depth] = pending.pop() as [Record<string, unknown> | unknown[], number]
+    if (depth > MAX_WEBHOOK_DEPTH) {
+      throw new WebhookBodyError('Invalid webhook: nested too deep', 400)
+    }
     for (const key in node) {
       const value = (node as Record<string, unknown>)[key]
       if (value === '') (node as Record<string, unknown>)[key] = null
-      else if (value !== null && typeof value === 'object') pending.push(value)
+      else if (value !== null && typeof value === 'object') pending.push([value, depth + 1])
     }
   }
   return body as Record<string, any>
 }
+
+const MAX_WEBHOOK_DEPTH = 64

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
@@ -14,10 +15,11 @@ import UserError from '#exceptions/user_error'
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 /**
- * WhatsApp's own limit for media is 16 MB (documents 100 MB; larger ones
- * are kept as a placeholder without the file).
+ * The largest file of a customer's message we keep: WhatsApp sends videos
+ * up to about 100 MB (documents may be larger: those are kept as a message
+ * without its file, shown as too large).
  */
-export const MAX_MESSAGE_MEDIA_BYTES = 20 * 1024 * 1024
+export const MAX_MESSAGE_MEDIA_BYTES = 100 * 1024 * 1024
 
 const MESSAGE_MEDIA_TYPES: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -120,6 +122,23 @@ export type MediaTarget = {
   field?: string
 }
 
+type MessageMediaTarget = { businessId: string; gatewayMessageId: string; mimetype: string | null }
+
+/**
+ * Where a message's file goes: derived from the gateway's message id (a
+ * repeated delivery writes the same file), with the extension of a known,
+ * harmless type or none (an opaque download).
+ */
+function messageMediaKey(target: MessageMediaTarget) {
+  const declared = (target.mimetype ?? '').split(';')[0].trim().toLowerCase()
+  const extension = Object.hasOwn(MESSAGE_MEDIA_TYPES, declared)
+    ? MESSAGE_MEDIA_TYPES[declared]
+    : 'bin'
+  const contentType = extension === 'bin' ? 'application/octet-stream' : declared
+  const id = createHash('sha256').update(target.gatewayMessageId).digest('hex').slice(0, 32)
+  return { key: `businesses/${target.businessId}/messages/${id}.${extension}`, contentType }
+}
+
 /**
  * The one way in to file storage (product photos, logos): the Drive disk
  * chosen by DRIVE_DISK (fs on this machine, s3 for MinIO or S3). Files are
@@ -167,21 +186,30 @@ export default class MediaStorage {
    * repeated delivery writes the same file. Only known, harmless file types
    * keep their extension; anything else is stored as an opaque download.
    */
-  async storeMessageMedia(
-    bytes: Uint8Array,
-    target: { businessId: string; gatewayMessageId: string; mimetype: string | null }
-  ) {
+  async storeMessageMedia(bytes: Uint8Array, target: MessageMediaTarget) {
     if (bytes.byteLength > MAX_MESSAGE_MEDIA_BYTES) {
       return null
     }
-    const declared = (target.mimetype ?? '').split(';')[0].trim().toLowerCase()
-    const extension = Object.hasOwn(MESSAGE_MEDIA_TYPES, declared)
-      ? MESSAGE_MEDIA_TYPES[declared]
-      : 'bin'
-    const contentType = extension === 'bin' ? 'application/octet-stream' : declared
-    const id = createHash('sha256').update(target.gatewayMessageId).digest('hex').slice(0, 32)
-    const key = `businesses/${target.businessId}/messages/${id}.${extension}`
+    const { key, contentType } = messageMediaKey(target)
     await this.disk.put(key, bytes, { contentType })
+    return { key, contentType }
+  }
+
+  /**
+   * The same, from a file on disk (a big file a webhook inlined), streamed.
+   */
+  async storeMessageMediaFile(
+    file: { path: string; bytes: number; truncated: boolean },
+    target: MessageMediaTarget
+  ) {
+    if (file.truncated || file.bytes > MAX_MESSAGE_MEDIA_BYTES) {
+      return null
+    }
+    const { key, contentType } = messageMediaKey(target)
+    await this.disk.putStream(key, createReadStream(file.path), {
+      contentType,
+      contentLength: file.bytes,
+    })
     return { key, contentType }
   }
 

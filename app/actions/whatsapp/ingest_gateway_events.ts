@@ -369,7 +369,7 @@ export default class IngestGatewayEvents {
 
   async #storeMedia(instance: WebhookInstance, event: MessageEvent) {
     const content = event.content
-    if (!('base64' in content) || !content.base64) return null
+    if (!('base64' in content) || (!content.base64 && !content.file)) return null
     const known = await Message.query()
       .where('business_id', instance.businessId)
       .where('gateway_message_id', event.id)
@@ -377,11 +377,14 @@ export default class IngestGatewayEvents {
       .first()
     if (known) return null
     try {
-      const stored = await this.storage.storeMessageMedia(Buffer.from(content.base64, 'base64'), {
+      const target = {
         businessId: instance.businessId,
         gatewayMessageId: event.id,
         mimetype: content.mimetype,
-      })
+      }
+      const stored = content.file
+        ? await this.storage.storeMessageMediaFile(content.file, target)
+        : await this.storage.storeMessageMedia(Buffer.from(content.base64!, 'base64'), target)
       return stored ?? ('too_large' as const)
     } catch (error) {
       logger.error({ err: error, instance: instance.instanceName }, 'could not store message media')

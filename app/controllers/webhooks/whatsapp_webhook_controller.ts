@@ -5,6 +5,7 @@ import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
 import { webhookInstances } from '#services/whatsapp/webhook_instances'
 import { noteBusinessInLogs } from '#services/request_log'
+import { inlinedFiles } from '#services/whatsapp/webhook_body'
 
 /**
  * POST /webhooks/whatsapp: deliveries from the WhatsApp gateway.
@@ -40,6 +41,17 @@ export default class WhatsappWebhookController {
       return response.unauthorized({ message: 'Wrong authorization' })
     }
     noteBusinessInLogs(instance.businessId, ctx)
+
+    /**
+     * Files the body reader decoded to disk stand in for their base64.
+     */
+    for (const event of parsed.events) {
+      if ((event.kind !== 'message' && event.kind !== 'sent') || !('base64' in event.content)) {
+        continue
+      }
+      const file = inlinedFiles.resolve(request, event.content.base64)
+      if (file) event.content = { ...event.content, base64: null, file }
+    }
 
     await ingest.handle(instance, parsed.events)
     return response.ok({ received: parsed.events.length })

@@ -58,6 +58,11 @@ export type MessageContent =
        */
       base64: string | null
       /**
+       * Inlined bytes too big to keep in memory: decoded to a temporary
+       * file while the delivery was read (instead of `base64`).
+       */
+      file?: { path: string; bytes: number; truncated: boolean } | null
+      /**
        * When the bytes did not come inline: the gateway's message, as it
        * must be given back to fetch them (GatewayClient#fetchMedia).
        */

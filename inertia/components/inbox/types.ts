@@ -40,7 +40,6 @@ export type MessageType =
   | 'sticker'
   | 'location'
   | 'contact'
-  | 'reaction'
   | 'unsupported'
 
 export type MessageData = {
@@ -56,7 +55,13 @@ export type MessageData = {
   error: string | null
   gatewayMessageId: string | null
   hasMedia: boolean
+  mediaStatus: 'downloading' | 'ready' | 'unavailable' | 'too_large' | null
   meta: Record<string, unknown> | null
+  quoted: { gatewayId: string; text: string | null } | null
+  editedAt: string | null
+  edits: { text: string | null; at: string }[]
+  deletedAt: string | null
+  reactions: { emoji: string; fromMe: boolean; at: string }[]
   sentAt: string
 }
 

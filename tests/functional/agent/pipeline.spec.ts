@@ -183,7 +183,10 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
       shapes.viewOnceImage('WK-1', '¿Tienen este?')
     )
     const message = await eventually(async () => {
-      const found = await Message.findBy('gateway_message_id', 'WK-1')
+      const found = await Message.query()
+        .where('business_id', business.id)
+        .where('gateway_message_id', 'WK-1')
+        .first()
       return found?.mediaStatus === 'ready' ? found : null
     })
     assert.isNotNull(message.mediaKey)

@@ -125,6 +125,7 @@ const SWEEP: Record<string, 'foreign' | 'own' | 'public' | { special: string }> 
   'inbox.messages.store': 'foreign',
   'inbox.messages.retry': 'foreign',
   'inbox.messages.media': 'foreign',
+  'inbox.messages.media.retry': 'foreign',
   'inbox.contact.update': 'foreign',
   'api.conversations.index': 'foreign',
   'api.conversations.show': 'foreign',

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { createHash, randomBytes } from 'node:crypto'
 import type { ApiRequest } from '@japa/api-client'
 import fc from 'fast-check'
 import testUtils from '@adonisjs/core/services/test_utils'
@@ -123,6 +124,31 @@ test.group('WhatsApp message shapes', (group) => {
      */
     assert.equal(await fetchMedia.handle(message.id, { lastAttempt: false }), 'skipped')
     assert.lengthOf(fake.sent('/chat/getBase64FromMediaMessage'), 1)
+  })
+
+  test('a 30 MB video inlined in one delivery is accepted and stored whole', async ({
+    client,
+    assert,
+  }) => {
+    const { deliver, byId } = await setup(client)
+    const video = randomBytes(30 * 1024 * 1024)
+    await deliver(
+      'messages.upsert',
+      upsert('BIG-1', {
+        videoMessage: { mimetype: 'video/mp4', caption: 'Así llegó el paquete', seconds: 95 },
+        base64: video.toString('base64'),
+      })
+    )
+    assert.containSubset(await byId('BIG-1'), {
+      type: 'video',
+      body: 'Así llegó el paquete',
+      mediaStatus: 'ready',
+      hasMedia: true,
+    })
+    const message = await Message.findByOrFail('gateway_message_id', 'BIG-1')
+    const storage = await app.container.make(MediaStorage)
+    const stored = Buffer.from(await storage.read(message.mediaKey!))
+    assert.equal(sha256(stored), sha256(video))
   })
 
   test('a file that cannot be fetched is retried, then "unavailable" until a person retries', async ({
@@ -600,3 +626,7 @@ test.group('WhatsApp message shapes', (group) => {
     )
   })
 })
+
+function sha256(bytes: Uint8Array) {
+  return createHash('sha256').update(bytes).digest('hex')
+}
