@@ -8,6 +8,7 @@ import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { createConversation } from '#tests/helpers/inbox'
 import { images } from '#tests/helpers/catalog'
+import { deleted, edited, shapes, upsert } from '#tests/fixtures/evolution_deliveries'
 
 /**
  * Waits for something the server or the fake gateway does in the
@@ -126,6 +127,68 @@ test.group('Inbox in the browser', (group) => {
     await page.getByRole('button', { name: 'Resolver' }).click()
     await page.getByRole('button', { name: 'Reabrir' }).waitFor()
     await page.assertTextContains('[data-testid=conversation-item]', 'Resuelta')
+  })
+
+  test('edits, deletes for everyone, reactions and quotes show live, without a reload', async ({
+    client,
+    browserContext,
+    visit,
+    assert,
+  }) => {
+    const { user, business, instance } = await connectedBusiness(client, fake, 'Tienda Viva')
+    await browserContext.loginAs(user)
+    const deliver = async (event: string, data: unknown) => {
+      const answer = await fake.deliver(instance.instanceName, event, data)
+      assert.equal(answer.status, 200)
+    }
+    await deliver('messages.upsert', upsert('AM-1', { conversation: 'Quiero 2 pares' }))
+    await deliver(
+      'messages.upsert',
+      upsert('AM-2', { conversation: 'Mi tarjeta es 4111 1111 1111 1111' })
+    )
+    const conversation = await Conversation.findByOrFail('business_id', business.id)
+
+    const page = await visit(`/inbox/${conversation.id}`)
+    await page.locator('[data-testid=inbox][data-live=true]').waitFor()
+    const bubble = (id: string) => page.locator(`[data-testid=message][data-gateway-id="${id}"]`)
+    await bubble('AM-2').waitFor()
+
+    await deliver('messages.edited', edited('AM-1', 'Quiero 3 pares'))
+    await bubble('AM-1').locator('[data-testid=message-edited]').waitFor()
+    await page.assertTextContains(
+      bubble('AM-1').locator('[data-testid=message-body]'),
+      'Quiero 3 pares'
+    )
+
+    await deliver('messages.delete', deleted('AM-2'))
+    await bubble('AM-2').locator('[data-testid=message-deleted]').waitFor()
+    await page.assertTextContains(bubble('AM-2'), 'Mensaje eliminado')
+    assert.equal(await page.getByText('4111').count(), 0, 'nothing of it is readable')
+    await page.assertTextContains('[data-testid=conversation-list]', 'Mensaje eliminado')
+
+    await deliver('messages.upsert', shapes.reaction('AM-R1', 'AM-1', '❤️'))
+    await page.assertTextContains(bubble('AM-1').locator('[data-testid=message-reactions]'), '❤️')
+    await deliver('messages.upsert', shapes.reaction('AM-R2', 'AM-1', '👍'))
+    await page.assertTextContains(bubble('AM-1').locator('[data-testid=message-reactions]'), '👍')
+    assert.equal(await bubble('AM-1').getByText('❤️').count(), 0, 'the new reaction replaced it')
+
+    await deliver(
+      'messages.upsert',
+      shapes.reply('AM-3', '¿Los tienen en talla 27?', { id: 'AM-1', text: 'Quiero 3 pares' })
+    )
+    const quote = bubble('AM-3').locator('[data-testid=message-quote]')
+    await page.assertTextContains(quote, 'Quiero 3 pares')
+    await quote.click()
+    await deliver('messages.upsert', shapes.contactCard('AM-4'))
+    await page.assertTextContains(bubble('AM-4'), '+52 1 55 8765 4321')
+    assert.equal(await page.locator('[data-testid=message]').count(), 4, 'a reaction is no message')
+
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.screenshot({ path: 'tmp/screenshots/inbox-amendments-laptop.png' })
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.reload()
+    await bubble('AM-4').waitFor()
+    await page.screenshot({ path: 'tmp/screenshots/inbox-amendments-phone.png' })
   })
 
   test('a reply written while WhatsApp is down shows as queued, then as sent once it goes out', async ({
