@@ -65,7 +65,14 @@ export class FakeEvolution {
     await this.stop()
   }
 
+  /**
+   * Runs when a request has arrived, before it is answered (a test acting
+   * "while the gateway sends").
+   */
+  beforeAnswer: ((request: GatewayRequest) => Promise<void>) | null = null
+
   reset() {
+    this.beforeAnswer = null
     this.requests = []
     this.instances.clear()
     this.notOnWhatsapp.clear()
@@ -194,6 +201,8 @@ export class FakeEvolution {
     }
     const error = (status: number, message: unknown) =>
       send(status, { status, error: STATUS_TEXT[status] ?? 'Error', response: { message } })
+
+    if (this.beforeAnswer) await this.beforeAnswer(this.requests.at(-1)!)
 
     const stall = this.#stalls.shift()
     if (stall) {

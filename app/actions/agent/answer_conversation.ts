@@ -381,13 +381,26 @@ export default class AnswerConversation {
     const { instance, pending, contact } = known ?? (await this.#pendingDelivery(business, run))
 
     let allSent = true
+    let stopped: string | null = null
     if (instance && instance.isPaired() && pending.length > 0) {
       this.gateway.sendPresence(instance.credentials(), contact.waJid, 1200).catch(() => {})
-      for (const message of pending) {
+      for (const [index, message] of pending.entries()) {
+        /**
+         * Before every part (and before a recovered run's first): a person
+         * may have written from the phone while the previous one went out.
+         */
+        stopped = await this.#stillMaySpeak(business.id, run)
+        if (stopped) {
+          await this.#discardUnsent(run, pending.slice(index), stopped, index)
+          allSent = false
+          break
+        }
         const delivered = await this.sender.deliver(instance, message)
         allSent &&= !['failed', 'queued'].includes(delivered.status)
       }
-      void this.#markRead(instance, run, contact.readReceiptJid())
+      this.#markRead(instance, run, contact.readReceiptJid()).catch((error) => {
+        logger.warn({ err: error, runId: run.id }, 'could not send read receipts')
+      })
     } else if (pending.length > 0) {
       allSent = false
       await Message.query()
@@ -398,9 +411,76 @@ export default class AnswerConversation {
         .update({ status: 'failed', error: 'not_connected', updatedAt: new Date() })
     }
 
-    run.merge({ outcome: 'replied', finishedAt: DateTime.now() })
+    run.merge({
+      outcome: stopped && run.reason === stopped ? 'discarded' : 'replied',
+      finishedAt: DateTime.now(),
+    })
     await run.save()
     return allSent
+  }
+
+  /**
+   * The gate before each part of a reply: the business, the conversation
+   * and a person's messages since the turn started, read fresh. Null when
+   * the bot may still speak; otherwise why not.
+   */
+  async #stillMaySpeak(businessId: string, run: AgentRun) {
+    const [business, conversation, meanwhile] = await Promise.all([
+      Business.findOrFail(businessId),
+      Conversation.findOrFail(run.conversationId!),
+      Message.query()
+        .where('conversation_id', run.conversationId!)
+        .where('author', 'human')
+        .where('created_at', '>', run.createdAt.toJSDate())
+        .select('id')
+        .first(),
+    ])
+    const handedOff = (run.toolCalls ?? []).some((call) => call.name === 'handoff_to_human')
+    return this.#discardReason(
+      business,
+      conversation,
+      { humanWrote: meanwhile !== null, customerWroteAgain: false },
+      handedOff
+    )
+  }
+
+  /**
+   * Parts the gate stopped: never sent, so not kept as messages (the run
+   * keeps the whole reply and why the rest was held back); the
+   * conversation's preview goes back to its latest message.
+   */
+  async #discardUnsent(run: AgentRun, unsent: Message[], reason: string, sentBefore: number) {
+    await db.transaction(async (trx) => {
+      await Message.query({ client: trx })
+        .whereIn(
+          'id',
+          unsent.map((message) => message.id)
+        )
+        .whereNull('gateway_message_id')
+        .delete()
+      await trx.rawQuery(
+        `UPDATE conversations SET
+           last_message_at = latest.sent_at,
+           last_message_preview = latest.preview,
+           last_message_direction = latest.direction,
+           updated_at = now()
+         FROM (SELECT sent_at, direction,
+                 left(coalesce(body, '[' || type || ']'), 200) AS preview
+               FROM messages WHERE conversation_id = ?
+               ORDER BY sent_at DESC, created_at DESC LIMIT 1) AS latest
+         WHERE conversations.id = ?`,
+        [run.conversationId!, run.conversationId!]
+      )
+    })
+    /**
+     * Nothing sent: the whole reply was discarded, for this reason;
+     * otherwise the run replied and says how many parts it held back.
+     */
+    run.reason = sentBefore === 0 ? reason : `${reason}: ${unsent.length} parts held back`
+    logger.info(
+      { runId: run.id, conversationId: run.conversationId, discarded: unsent.length, reason },
+      'agent reply parts held back'
+    )
   }
 
   async #pendingDelivery(business: Business, run: AgentRun) {
@@ -435,6 +515,10 @@ export default class AnswerConversation {
     caption: string | null
   ) {
     if (!product.imageKey) return { sent: false }
+    /**
+     * The same gate as every part of a reply: no photo over a person.
+     */
+    if (await this.#stillMaySpeak(business.id, run)) return { sent: false }
     let key: string
     try {
       key = await this.storage.copyForMessage(product.imageKey, business.id)

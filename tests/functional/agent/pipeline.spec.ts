@@ -242,6 +242,56 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
     assert.lengthOf(openai.chatRequests(), 1)
   })
 
+  test('the owner writing from the phone after the first part of a reply stops the rest', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    openai.script({
+      content: '¡Hola! Sí tenemos envíos.\n\nA Monterrey tarda 2 días.\n\nEl costo es $99.',
+    })
+    /**
+     * While the gateway sends the first part, the owner types on the phone.
+     */
+    let typed = false
+    gateway.beforeAnswer = async (request) => {
+      if (typed || !request.path.startsWith('/message/sendText')) return
+      typed = true
+      await gateway.deliver(
+        instance.instanceName,
+        'messages.upsert',
+        FakeEvolution.textMessage({
+          id: 'OWNER-PHONE-1',
+          from: CUSTOMER,
+          text: 'Hola, te atiendo yo',
+          fromMe: true,
+        })
+      )
+    }
+
+    await customerSays(instance.instanceName, '¿Envían a Monterrey?')
+    const run = await eventually(async () => {
+      const found = await AgentRun.findBy('business_id', business.id)
+      return found && !['running', 'replying'].includes(found.outcome) ? found : null
+    })
+    await sleep(300)
+    assert.deepEqual(botTexts(), ['¡Hola! Sí tenemos envíos.'])
+    assert.equal(run.outcome, 'replied')
+    assert.equal(run.reason, 'human_took_over: 2 parts held back')
+
+    const conversation = await Conversation.findByOrFail('business_id', business.id)
+    const bot = await Message.query()
+      .where('conversation_id', conversation.id)
+      .where('author', 'bot')
+    assert.deepEqual(
+      bot.map((message) => message.body),
+      ['¡Hola! Sí tenemos envíos.'],
+      'the inbox shows only what was sent'
+    )
+    assert.equal(conversation.lastMessagePreview, 'Hola, te atiendo yo')
+  })
+
   test('a person taking over while the model thinks discards the reply', async ({
     client,
     assert,
@@ -485,5 +535,72 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
     assert.lengthOf(openai.chatRequests(), 0)
     await run.refresh()
     assert.equal(run.outcome, 'replied')
+  })
+
+  test('a recovered reply is not sent once the owner has written from the phone', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    business.botEnabled = false
+    await business.save()
+    await customerSays(instance.instanceName, 'Hola, ¿abren hoy?')
+    const conversation = await eventually(() => Conversation.findBy('business_id', business.id))
+
+    // A worker died between storing the reply and sending it …
+    const customer = await Message.query().where('conversation_id', conversation.id).firstOrFail()
+    customer.agentHandledAt = customer.createdAt
+    await customer.save()
+    const run = await AgentRun.create({
+      businessId: business.id,
+      conversationId: conversation.id,
+      source: 'whatsapp',
+      model: 'gpt-4.1-mini',
+      outcome: 'replying',
+      reply: 'Sí, abrimos de 10 a 19 h.',
+      toolCalls: [],
+      triggerMessageIds: [customer.id],
+    })
+    await Message.create({
+      businessId: business.id,
+      conversationId: conversation.id,
+      direction: 'outbound',
+      author: 'bot',
+      type: 'text',
+      body: 'Sí, abrimos de 10 a 19 h.',
+      status: 'pending',
+      agentRunId: run.id,
+      sentAt: customer.sentAt,
+    })
+    business.botEnabled = true
+    await business.save()
+    // … and meanwhile the owner answered from the phone.
+    await gateway.deliver(
+      instance.instanceName,
+      'messages.upsert',
+      FakeEvolution.textMessage({
+        id: 'OWNER-PHONE-2',
+        from: CUSTOMER,
+        text: 'Hoy abrimos a las 11',
+        fromMe: true,
+      })
+    )
+
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const { JobQueue } = await import('#services/queue/job_queue')
+    const queue = await app.container.make(JobQueue)
+    await queue.scheduleReply(conversation.id, 0)
+
+    await eventually(async () => {
+      await run.refresh()
+      return run.outcome !== 'replying'
+    })
+    await sleep(300)
+    assert.deepEqual(botTexts(), [])
+    assert.equal(run.outcome, 'discarded')
+    assert.equal(run.reason, 'human_took_over')
+    const pending = await Message.query().where('agent_run_id', run.id)
+    assert.lengthOf(pending, 0, 'the unsent reply is not left in the inbox')
   })
 })
