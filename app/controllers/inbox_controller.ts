@@ -170,21 +170,9 @@ export default class InboxController {
   }
 
   @inject()
-  async retry(
-    { request, business, i18n, serialize }: HttpContext,
-    queries: InboxQueries,
-    retryMessage: RetryMessage
-  ) {
-    const { params } = await request.validateUsing(
-      conversationMessageValidator,
-      inboxMessages(i18n)
-    )
-    const conversation = await queries.conversation(business, params.id)
-    const message = await conversation
-      .related('messages')
-      .query()
-      .where('id', params.messageId)
-      .firstOrFail()
+  async retry(ctx: HttpContext, queries: InboxQueries, retryMessage: RetryMessage) {
+    const { business, serialize } = ctx
+    const message = await this.#routeMessage(ctx, queries)
     await retryMessage.handle({ business, message })
     return serialize(MessageTransformer.transform(message))
   }
@@ -193,25 +181,12 @@ export default class InboxController {
    * Asks the gateway again for a file shown as unavailable.
    */
   @inject()
-  async retryMedia(
-    { request, business, i18n, serialize }: HttpContext,
-    queries: InboxQueries,
-    fetchMedia: FetchMessageMedia
-  ) {
-    const { params } = await request.validateUsing(
-      conversationMessageValidator,
-      inboxMessages(i18n)
-    )
-    const conversation = await queries.conversation(business, params.id)
-    const message = await conversation
-      .related('messages')
-      .query()
-      .where('id', params.messageId)
-      .firstOrFail()
+  async retryMedia(ctx: HttpContext, queries: InboxQueries, fetchMedia: FetchMessageMedia) {
+    const message = await this.#routeMessage(ctx, queries)
     if (!(await fetchMedia.retry(message))) {
       throw new UserError('inbox.errors.media_not_retryable', { status: 409 })
     }
-    return serialize(MessageTransformer.transform(message))
+    return ctx.serialize(MessageTransformer.transform(message))
   }
 
   /**
@@ -219,22 +194,9 @@ export default class InboxController {
    * short-lived URL of the stored file.
    */
   @inject()
-  async media(
-    { request, response, business, i18n }: HttpContext,
-    queries: InboxQueries,
-    storage: MediaStorage
-  ) {
-    const { params } = await request.validateUsing(
-      conversationMessageValidator,
-      inboxMessages(i18n)
-    )
-    const conversation = await queries.conversation(business, params.id)
-    const message = await conversation
-      .related('messages')
-      .query()
-      .where('id', params.messageId)
-      .whereNotNull('media_key')
-      .firstOrFail()
+  async media(ctx: HttpContext, queries: InboxQueries, storage: MediaStorage) {
+    const { response } = ctx
+    const message = await this.#routeMessage(ctx, queries, { withFile: true })
     response.header('cache-control', 'private, max-age=300')
     return response.redirect((await storage.urlFor(message.mediaKey))!)
   }
@@ -264,6 +226,26 @@ export default class InboxController {
    * The open conversation: the row, the contact panel and the latest page
    * of history. A foreign or missing id is the 404 page.
    */
+  /**
+   * The route's message (:id, :messageId), found through the business's
+   * own conversation: another business's is a 404 (as is one without a
+   * stored file, when `withFile`).
+   */
+  async #routeMessage(
+    { request, business, i18n }: HttpContext,
+    queries: InboxQueries,
+    options: { withFile?: boolean } = {}
+  ) {
+    const { params } = await request.validateUsing(
+      conversationMessageValidator,
+      inboxMessages(i18n)
+    )
+    const conversation = await queries.conversation(business, params.id)
+    const query = conversation.related('messages').query().where('id', params.messageId)
+    if (options.withFile) query.whereNotNull('media_key')
+    return query.firstOrFail()
+  }
+
   async #selected(queries: InboxQueries, business: Business, id: string) {
     const conversation: Conversation = await queries.conversation(business, id)
     const [history, conversationCount] = await Promise.all([
