@@ -1,7 +1,14 @@
 import vine from '@vinejs/vine'
+import { wellFormed } from '#validators/well_formed'
 
 const email = () =>
-  vine.string().trim().maxLength(254).email().normalizeEmail({ all_lowercase: true })
+  vine
+    .string()
+    .trim()
+    .maxLength(254)
+    .use(wellFormed({ as: 'email' }))
+    .email()
+    .normalizeEmail({ all_lowercase: true })
 
 export const registerValidator = vine.create({
   name: vine.string().trim().minLength(2).maxLength(120),

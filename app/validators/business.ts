@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { wellFormed } from '#validators/well_formed'
 import { getCountries } from 'libphonenumber-js'
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
@@ -67,6 +68,7 @@ const openaiBaseUrl = () =>
     .string()
     .trim()
     .maxLength(500)
+    .use(wellFormed({ as: 'url' }))
     .url({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
 
 export const openaiSettingsValidator = vine.create({

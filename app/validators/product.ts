@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { wellFormed } from '#validators/well_formed'
 import type { FieldContext } from '@vinejs/vine/types'
 
 /**
@@ -137,6 +138,7 @@ export const productRowValidator = vine.create({
     .string()
     .trim()
     .maxLength(2000)
+    .use(wellFormed({ as: 'url' }))
     .url({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
     .nullable()
     .optional(),

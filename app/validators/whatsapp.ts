@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { wellFormed } from '#validators/well_formed'
 
 export const createInstanceValidator = vine.create({
   business_id: vine.string().trim(),
@@ -11,6 +12,7 @@ export const sendMessageValidator = vine.create({
     .string()
     .trim()
     .maxLength(2000)
+    .use(wellFormed({ as: 'url' }))
     .url({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
     .optional(),
 })

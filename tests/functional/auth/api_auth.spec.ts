@@ -57,6 +57,27 @@ test.group('API auth', (group) => {
     assert.property(byField, 'name')
   })
 
+  test('an email with a broken character is a translated field error, not a crash', async ({
+    client,
+    assert,
+  }) => {
+    /**
+     * A lone surrogate: JSON allows it, no browser sends it, and the email
+     * check used to throw on it (a 500 the fuzz test found).
+     */
+    const response = await client
+      .post('/auth/login')
+      .header('accept-language', 'es')
+      .json({ email: '\ud800@x.com', password: 'secreta123' })
+
+    response.assertStatus(422)
+    assert.deepInclude(response.body().errors, {
+      field: 'email',
+      rule: 'email',
+      message: 'Escribe un correo válido, por ejemplo nombre@dominio.com.',
+    })
+  })
+
   test('logs in and never tells which of e-mail or password was wrong', async ({
     client,
     assert,
