@@ -46,6 +46,7 @@ export default defineConfig({
     () => import('#start/kernel'),
     () => import('#start/transmit'),
     () => import('#start/events'),
+    () => import('#start/process'),
   ],
 
   tests: {

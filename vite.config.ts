@@ -17,6 +17,7 @@ export default defineConfig({
     alias: {
       '~/': fileURLToPath(new URL('./inertia/', import.meta.url)),
       '@lang/': fileURLToPath(new URL('./resources/lang/', import.meta.url)),
+      '@shared/': fileURLToPath(new URL('./app/shared/', import.meta.url)),
     },
   },
   /**

@@ -14,6 +14,16 @@ const agentConfig = {
    */
   maxToolRounds: 4,
   /**
+   * Tool calls the model may make in one round and in the whole turn;
+   * calls past them are answered "limit reached" without running.
+   */
+  maxToolCallsPerRound: 4,
+  maxToolCallsPerTurn: 10,
+  /**
+   * Product photos one turn may send.
+   */
+  maxPhotosPerTurn: 3,
+  /**
    * Room for the conversation's recent messages in the prompt (estimated
    * tokens): the prompt of a turn never grows with the history or catalog.
    */
@@ -32,6 +42,13 @@ const agentConfig = {
    * Turns a worker process runs at once.
    */
   workerConcurrency: env.get('AGENT_CONCURRENCY', 10),
+  /**
+   * A turn's worker beats on its run this often; a run whose beats
+   * stopped for `staleAfterMs` belongs to a dead worker and may be taken
+   * over.
+   */
+  heartbeatMs: 5_000,
+  staleAfterMs: 30_000,
   prices: {
     'gpt-4.1-mini': { input: 0.4, output: 1.6 },
     'gpt-4.1': { input: 2, output: 8 },
@@ -43,6 +60,31 @@ const agentConfig = {
    * For models missing from the table: the default model's price.
    */
   fallbackPrice: { input: 0.4, output: 1.6 },
+}
+
+/**
+ * The longest a turn can take, so its job never expires while it still
+ * runs (a retry would then answer a second time):
+ *
+ * - each model call: every attempt up to the timeout, plus the waits
+ *   between attempts: 5 × 30 s + 44 s = 194 s;
+ * - calls per turn: one per tool round plus the final answer: 5 × 194 s;
+ * - delivery: every reply part and photo, each one gateway request of at
+ *   most 15 s plus its quick 5xx retries (30 s allowed): 7 × 30 s;
+ * - a minute of margin (database, tools, the read receipts).
+ *
+ * About 21 minutes. A worker that dies is noticed much sooner, by its
+ * missed heartbeats (the queue's and the run's).
+ */
+export const GATEWAY_SEND_BOUND_MS = 30_000
+
+export function longestTurnMs(config = agentConfig) {
+  const perCall =
+    config.timeoutMs * (config.retryDelaysMs.length + 1) +
+    config.retryDelaysMs.reduce((sum, delay) => sum + delay, 0)
+  const calls = config.maxToolRounds + 1
+  const sends = config.maxReplyParts + config.maxPhotosPerTurn
+  return perCall * calls + sends * GATEWAY_SEND_BOUND_MS + 60_000
 }
 
 export default agentConfig

@@ -29,7 +29,7 @@ export class AgentPromptSchema extends BaseModel {
 }
 
 export class AgentRunSchema extends BaseModel {
-  static $columns = ['businessId', 'completionTokens', 'conversationId', 'costUsd', 'createdAt', 'finishedAt', 'id', 'latencyMs', 'model', 'modelCalls', 'outcome', 'promptTokens', 'reason', 'reply', 'source', 'toolCalls', 'triggerMessageIds', 'updatedAt'] as const
+  static $columns = ['businessId', 'completionTokens', 'conversationId', 'costUsd', 'createdAt', 'finishedAt', 'heartbeatAt', 'heldBack', 'id', 'latencyMs', 'model', 'modelCalls', 'outcome', 'promptTokens', 'reason', 'reply', 'source', 'toolCalls', 'triggerMessageIds', 'updatedAt'] as const
   $columns = AgentRunSchema.$columns
   @column()
   declare businessId: string
@@ -43,6 +43,10 @@ export class AgentRunSchema extends BaseModel {
   declare createdAt: DateTime
   @column.dateTime()
   declare finishedAt: DateTime | null
+  @column.dateTime()
+  declare heartbeatAt: DateTime | null
+  @column()
+  declare heldBack: any
   @column({ isPrimary: true })
   declare id: string
   @column()

@@ -22,6 +22,17 @@ import {
 const OUTBOUND_CONCURRENCY = 4
 
 /**
+ * A turn that finds the conversation busy looks again this much later.
+ */
+const BUSY_RETRY_SECONDS = 3
+
+/**
+ * How often the sweeper looks for customer messages nobody scheduled a
+ * reply for.
+ */
+const SWEEP_MS = 30_000
+
+/**
  * Starts this process's workers: the agent answering conversations, the
  * outbound queue sending what waited for the gateway, files fetched from
  * it and amendments waiting for their message. The web process
@@ -37,10 +48,20 @@ export async function startWorkers(app: ApplicationService) {
   await queue.work<AgentReplyJob>(
     AGENT_REPLY_QUEUE,
     agentConfig.workerConcurrency,
-    async (data) => {
+    async (data, job) => {
       try {
         const answer = await app.container.make(AnswerConversation)
-        const result = await answer.handle(data.conversationId, { source: 'whatsapp' })
+        const result = await answer.handle(data.conversationId, {
+          source: 'whatsapp',
+          signal: job.signal,
+        })
+        /**
+         * Another turn of the conversation is still working: this one
+         * comes back once it is done.
+         */
+        if (result.kind === 'busy') {
+          await queue.scheduleReply(data.conversationId, BUSY_RETRY_SECONDS)
+        }
         logger.debug({ conversationId: data.conversationId, result: result.kind }, 'agent job done')
       } catch (error) {
         logger.error(
@@ -63,6 +84,20 @@ export async function startWorkers(app: ApplicationService) {
     const fetchMedia = await app.container.make(FetchMessageMedia)
     await fetchMedia.handle(data.messageId, { lastAttempt: job.retryCount >= MEDIA_RETRY_LIMIT })
   })
+
+  const { default: SweepUnanswered } = await import('#actions/agent/sweep_unanswered')
+  const sweeper = await app.container.make(SweepUnanswered)
+  /**
+   * Tests sweep when they mean to (a sweep behind their backs would answer
+   * the messages they store to look at).
+   */
+  if (!app.inTest) {
+    const sweep = setInterval(() => {
+      sweeper.handle().catch((error) => logger.error({ err: error }, 'reply sweep failed'))
+    }, SWEEP_MS)
+    sweep.unref()
+    app.terminating(() => clearInterval(sweep))
+  }
 
   await queue.work<OutboundDeliveryJob>(OUTBOUND_QUEUE, OUTBOUND_CONCURRENCY, async (data, job) => {
     const deliver = await app.container.make(DeliverQueuedMessages)

@@ -8,6 +8,9 @@ import type { ToolCallRecord } from '#services/agent/agent_tools'
 export type RunSource = 'whatsapp' | 'api' | 'playground'
 export type RunOutcome = 'running' | 'replying' | 'replied' | 'skipped' | 'discarded' | 'failed'
 
+export type HeldBackItem =
+  { type: 'text'; body: string } | { type: 'image'; productId: string; caption: string | null }
+
 /**
  * One turn of the agent, with what it cost and what came of it.
  */
@@ -23,6 +26,12 @@ export default class AgentRun extends AgentRunSchema {
 
   @column({ prepare: (value: unknown) => JSON.stringify(value ?? []) })
   declare triggerMessageIds: string[]
+
+  /**
+   * What the gate stopped before it went out, in order.
+   */
+  @column({ prepare: (value: unknown) => JSON.stringify(value ?? []) })
+  declare heldBack: HeldBackItem[]
 
   @belongsTo(() => Business)
   declare business: BelongsTo<typeof Business>

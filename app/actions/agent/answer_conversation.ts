@@ -4,7 +4,7 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import AgentRun, { type RunSource } from '#models/agent_run'
+import AgentRun, { type HeldBackItem, type RunSource } from '#models/agent_run'
 import Business from '#models/business'
 import Contact from '#models/contact'
 import Conversation from '#models/conversation'
@@ -16,22 +16,21 @@ import SendWhatsappMessage from '#actions/whatsapp/send_whatsapp_message'
 import { AgentContext } from '#services/agent/agent_context'
 import { AgentTurn, splitReply, type TurnResult } from '#services/agent/agent_turn'
 import { AgentUsage } from '#services/agent/agent_usage'
-import { ModelKeyRejectedError, ModelUnavailableError } from '#services/agent/agent_errors'
+import {
+  ModelKeyRejectedError,
+  ModelUnavailableError,
+  TurnAbortedError,
+} from '#services/agent/agent_errors'
+import { BotGate } from '#services/agent/bot_gate'
+import type { GateReason } from '#shared/bot_status'
+import agentConfig from '#config/agent'
 import { estimateCost } from '#services/agent/pricing'
 import { BusinessEvents } from '#services/business_events'
 import MediaStorage from '#services/media_storage'
 import { JobQueue } from '#services/queue/job_queue'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 
-export type SkipReason =
-  | 'bot_disabled'
-  | 'bot_blocked'
-  | 'no_api_key'
-  | 'needs_human'
-  | 'conversation_paused'
-  | 'human_takeover'
-  | 'not_connected'
-  | 'budget_reached'
+export type SkipReason = GateReason
 
 export type AnswerOptions = {
   source: RunSource
@@ -43,26 +42,46 @@ export type AnswerOptions = {
    * Answer now, whatever the business's reply delay (the API).
    */
   ignoreDelay?: boolean
+  /**
+   * Aborted when the turn's job is taken from this worker: the turn stops
+   * at its next step and hands its claim back.
+   */
+  signal?: AbortSignal
 }
 
 export type AnswerResult =
   | { kind: 'nothing_to_answer' }
   | { kind: 'rescheduled' }
+  /**
+   * Another turn of the conversation is in progress (its worker alive).
+   */
+  | { kind: 'busy'; runId: string | null }
   | { kind: 'skipped'; reason: SkipReason; runId: string }
   | { kind: 'discarded'; reason: string; runId: string; turn: TurnResult }
   | { kind: 'failed'; reason: string; runId: string }
   | { kind: 'replied'; runId: string; turn: TurnResult; sent: boolean }
 
 /**
+ * A photo the model asked for, sent with the reply (before its text).
+ */
+type PhotoIntent = { product: Product; caption: string | null }
+
+/**
  * The agent answers a conversation: the customer's messages since its last
  * turn, once the conversation has been quiet for the reply delay.
  *
- * Nothing is lost or doubled when a worker dies: the reply is stored (as
- * pending bot messages of a "replying" run) before anything is sent, and a
- * retried job sends what is pending instead of asking the model again.
- * Right before storing, it checks again that no person wrote and the bot was
- * not switched off while the model was thinking; if so the reply is
- * discarded (and logged as such).
+ * - One turn per conversation at a time, whoever asks: a turn claims the
+ *   conversation by inserting its run (a unique index allows one running
+ *   or replying run per conversation) and beats on it while it works; a
+ *   run is taken over only once its beats stopped (#takeOver).
+ * - Nothing lost or doubled when a worker dies: the reply is stored (as
+ *   pending messages of a "replying" run) before anything is sent; whoever
+ *   takes the run over delivers what is pending through the same
+ *   delivery (#deliver), and the sender claims each message before it
+ *   sends it.
+ * - Never over a person: the gate (BotGate) is asked before the turn,
+ *   before storing the reply, and before each part and photo it sends;
+ *   what it stops is held back (on the run, never sent).
  */
 @inject()
 export default class AnswerConversation {
@@ -75,45 +94,32 @@ export default class AnswerConversation {
     private queue: JobQueue,
     private events: BusinessEvents,
     private storage: MediaStorage,
-    private gateway: WhatsAppGateway
+    private gateway: WhatsAppGateway,
+    private gate: BotGate
   ) {}
 
   async handle(conversationId: string, options: AnswerOptions): Promise<AnswerResult> {
     const conversation = await Conversation.find(conversationId)
     if (!conversation) return { kind: 'nothing_to_answer' }
     /**
-     * Independent reads (and the one update of other runs) go out
-     * together: each is a round trip the customer would otherwise wait for.
+     * Independent reads go out together: each is a round trip the
+     * customer would otherwise wait for.
      */
-    const [business, interrupted, , triggers, instance] = await Promise.all([
+    const [business, active, pending, instance] = await Promise.all([
       Business.findOrFail(conversation.businessId),
       AgentRun.query()
         .where('conversation_id', conversation.id)
-        .where('outcome', 'replying')
-        .orderBy('created_at', 'desc')
+        .whereIn('outcome', ['running', 'replying'])
         .first(),
-      /**
-       * Only one turn of a conversation runs at a time (the queue's
-       * policy): one still "running" belongs to a worker that died while
-       * the model was thinking. Its reply was never stored; this turn
-       * answers instead.
-       */
-      options.source === 'whatsapp'
-        ? AgentRun.query()
-            .where('conversation_id', conversation.id)
-            .where('source', 'whatsapp')
-            .where('outcome', 'running')
-            .update({ outcome: 'failed', reason: 'interrupted', finishedAt: new Date() })
-        : null,
       this.#pendingCustomerMessages(conversation),
       options.dryRun ? null : WhatsappInstance.findBy('business_id', conversation.businessId),
     ])
-    if (interrupted) {
-      await this.#deliver(business, interrupted)
+    if (active && !(await this.#takeOver(business, active, options))) {
+      return { kind: 'busy', runId: active.id }
     }
 
-    if (triggers.length === 0) return { kind: 'nothing_to_answer' }
-    const last = triggers[triggers.length - 1]
+    if (pending.length === 0) return { kind: 'nothing_to_answer' }
+    const last = pending[pending.length - 1]
 
     if (!options.ignoreDelay) {
       const quietAt = last.createdAt.plus({ seconds: business.replyDelaySeconds })
@@ -124,66 +130,112 @@ export default class AnswerConversation {
       }
     }
 
-    const skip = await this.#skipReason(business, conversation, instance, options)
+    const skip = await this.gate.reason(business, conversation, {
+      instance,
+      needsWhatsapp: !options.dryRun,
+    })
     if (skip) {
-      const run = await this.#finishSkipped(business, conversation, triggers, skip, options)
+      if (skip === 'budget_reached' && business.botBlockedReason !== 'budget_reached') {
+        await this.#block(business, 'budget_reached')
+      }
+      const run = await this.#finishSkipped(business, conversation, pending, skip, options)
       return { kind: 'skipped', reason: skip, runId: run.id }
     }
 
-    const [run, transcript, system] = await Promise.all([
-      AgentRun.create({
-        businessId: business.id,
-        conversationId: conversation.id,
-        source: options.source,
-        triggerMessageIds: triggers.map((message) => message.id),
-        model: business.openaiModel,
-        outcome: 'running',
-        toolCalls: [],
-      }),
+    const run = await this.#claimTurn(business, conversation, options)
+    if (!run) return { kind: 'busy', runId: null }
+    const heartbeat = this.#beat(run)
+    try {
+      /**
+       * Read again under the claim: a turn that finished just before this
+       * one claimed has answered what it saw.
+       */
+      const triggers = await this.#pendingCustomerMessages(conversation)
+      if (triggers.length === 0) {
+        await run.delete()
+        return { kind: 'nothing_to_answer' }
+      }
+      run.triggerMessageIds = triggers.map((message) => message.id)
+      return await this.#answer(business, conversation, run, triggers, options)
+    } catch (error) {
+      if (error instanceof TurnAbortedError) {
+        await this.#release(run)
+      }
+      throw error
+    } finally {
+      heartbeat.stop()
+    }
+  }
+
+  /**
+   * The turn itself, once claimed: the model answers, the reply is checked
+   * and stored, then delivered.
+   */
+  async #answer(
+    business: Business,
+    conversation: Conversation,
+    run: AgentRun,
+    triggers: Message[],
+    options: AnswerOptions
+  ): Promise<AnswerResult> {
+    const [transcript, system] = await Promise.all([
       this.context.history(business, conversation.id),
       this.context.system(business),
     ])
 
-    let handedOff = false
+    const photos: PhotoIntent[] = []
     const messages = this.context.messages(system, transcript)
 
     let result: TurnResult
     try {
-      result = await this.turn.run(business, messages, {
+      result = await this.turn.run(
         business,
-        sendProductImage:
-          options.dryRun || options.source === 'playground'
+        messages,
+        {
+          business,
+          sendProductImage: options.dryRun
             ? undefined
-            : (product, caption) =>
-                this.#sendProductImage(business, conversation, run, product, caption),
-        handoff: async (reason) => {
-          handedOff = true
-          await this.botControl.needHuman(conversation, reason)
+            : async (product, caption) => this.#addPhoto(photos, product, caption),
+          handoff: async (reason) => {
+            await this.botControl.needHuman(conversation, reason)
+          },
         },
-      })
+        { signal: options.signal }
+      )
     } catch (error) {
+      if (error instanceof TurnAbortedError) throw error
       return this.#failed(business, conversation, run, triggers, error)
     }
 
     /**
-     * The last word before anything is stored or sent: the business, the
-     * conversation and what was written meanwhile are read again while the
-     * turn is recorded, with what sending needs (all in one round trip).
+     * The last word before anything is stored: the gate, with the
+     * business and conversation read again, and whether the customer
+     * wrote again (the next turn answers everything together).
      */
     this.#noteUsage(business, run, result)
-    const [, , , meanwhile, recipient] = await Promise.all([
+    const [, , , customerWroteAgain, recipient] = await Promise.all([
       run.save(),
       conversation.refresh(),
       business.refresh(),
-      this.#writtenMeanwhile(conversation, run, triggers, options),
+      this.#customerWroteAgain(conversation, triggers, options),
       options.dryRun ? null : this.#recipient(business.id, conversation.id),
     ])
     if (business.monthlyBudgetUsd !== null && (await this.usage.budgetReached(business))) {
       await this.#block(business, 'budget_reached')
     }
-    const discard = this.#discardReason(business, conversation, meanwhile, handedOff)
+    const discard =
+      (await this.gate.reason(business, conversation, {
+        run,
+        instance: recipient?.instance ?? null,
+        needsWhatsapp: !options.dryRun,
+      })) ?? (customerWroteAgain ? 'newer_customer_messages' : null)
     if (discard) {
-      run.merge({ outcome: 'discarded', reason: discard, finishedAt: DateTime.now() })
+      run.merge({
+        outcome: 'discarded',
+        reason: discard,
+        finishedAt: DateTime.now(),
+        heldBack: this.#heldBackOf(splitReply(result.reply), photos),
+      })
       await run.save()
       logger.info(
         { businessId: business.id, conversationId: conversation.id, runId: run.id, discard },
@@ -197,21 +249,32 @@ export default class AnswerConversation {
      * message to the customer.
      */
     const parts = result.reply && !options.dryRun ? splitReply(result.reply) : []
+    const photoFiles = await this.#copyPhotos(business, photos)
     const pending: Message[] = []
     await db.transaction(async (trx) => {
       const sentAt = DateTime.now()
-      for (const [index, part] of parts.entries()) {
+      const outgoing = [
+        ...photoFiles.map((photo) => ({
+          type: 'image' as const,
+          body: photo.caption,
+          mediaKey: photo.key,
+          mediaMime: photo.mimetype,
+          mediaName: photo.fileName,
+          meta: { productId: photo.productId },
+        })),
+        ...parts.map((part) => ({ type: 'text' as const, body: part })),
+      ]
+      for (const [index, part] of outgoing.entries()) {
         const message = await Message.create(
           {
             businessId: business.id,
             conversationId: conversation.id,
             direction: 'outbound',
             author: 'bot',
-            type: 'text',
-            body: part,
             status: 'pending',
             agentRunId: run.id,
             sentAt: sentAt.plus({ milliseconds: index }),
+            ...part,
           },
           { client: trx }
         )
@@ -219,28 +282,115 @@ export default class AnswerConversation {
       }
       await this.#markHandled(triggers, trx)
       conversation.useTransaction(trx)
-      if (parts.length > 0) {
+      if (outgoing.length > 0) {
+        const latest = outgoing[outgoing.length - 1]
         conversation.noteLastMessage({
-          at: sentAt,
-          text: parts[parts.length - 1],
+          at: sentAt.plus({ milliseconds: outgoing.length - 1 }),
+          text: latest.body ?? `[${latest.type}]`,
           direction: 'outbound',
         })
       }
       await conversation.save()
       run.useTransaction(trx)
       run.merge({
-        outcome: options.dryRun || parts.length === 0 ? 'replied' : 'replying',
+        outcome: options.dryRun || pending.length === 0 ? 'replied' : 'replying',
         reply: result.reply,
       })
-      if (options.dryRun || parts.length === 0) run.finishedAt = DateTime.now()
+      if (options.dryRun || pending.length === 0) run.finishedAt = DateTime.now()
       await run.save()
     })
 
-    if (parts.length === 0) {
+    if (pending.length === 0) {
       return { kind: 'replied', runId: run.id, turn: result, sent: false }
     }
-    const sent = await this.#deliver(business, run, { ...recipient!, pending })
+    const sent = await this.#deliver(business, run, { ...recipient!, pending }, options)
     return { kind: 'replied', runId: run.id, turn: result, sent }
+  }
+
+  /**
+   * Claims the conversation for a turn: its run, inserted as running. Null
+   * when another turn holds it (the unique index of active runs).
+   */
+  async #claimTurn(business: Business, conversation: Conversation, options: AnswerOptions) {
+    try {
+      return await AgentRun.create({
+        businessId: business.id,
+        conversationId: conversation.id,
+        source: options.source,
+        triggerMessageIds: [],
+        model: business.openaiModel,
+        outcome: 'running',
+        toolCalls: [],
+        heldBack: [],
+        heartbeatAt: DateTime.now(),
+      })
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') return null
+      throw error
+    }
+  }
+
+  /**
+   * Beats on the run while this worker holds it.
+   */
+  #beat(run: AgentRun) {
+    const timer = setInterval(() => {
+      AgentRun.query()
+        .where('id', run.id)
+        .whereIn('outcome', ['running', 'replying'])
+        .update({ heartbeatAt: new Date() })
+        .catch((error) => logger.warn({ err: error, runId: run.id }, 'run heartbeat failed'))
+    }, agentConfig.heartbeatMs)
+    timer.unref()
+    return { stop: () => clearInterval(timer) }
+  }
+
+  /**
+   * An aborted turn hands the conversation back at once: a run still
+   * thinking is marked interrupted (its customer messages wait for the
+   * next turn); one replying keeps its pending messages for whoever takes
+   * it over, now.
+   */
+  async #release(run: AgentRun) {
+    await AgentRun.query()
+      .where('id', run.id)
+      .where('outcome', 'running')
+      .update({ outcome: 'failed', reason: 'interrupted', finishedAt: new Date() })
+    await AgentRun.query()
+      .where('id', run.id)
+      .where('outcome', 'replying')
+      .update({ heartbeatAt: null })
+  }
+
+  /**
+   * Another turn holds the conversation. Its worker is alive (it beat
+   * within staleAfterMs): false, this turn waits. Otherwise it died: a
+   * run still thinking is marked interrupted (its reply was never stored;
+   * this turn answers instead), a run replying has its pending messages
+   * delivered here. The takeover itself is a conditional update, so of
+   * two workers finding the same dead run, one takes it.
+   */
+  async #takeOver(business: Business, active: AgentRun, options: AnswerOptions) {
+    const staleBefore = new Date(Date.now() - agentConfig.staleAfterMs)
+    const claimed = await AgentRun.query()
+      .where('id', active.id)
+      .where('outcome', active.outcome)
+      .where((query) => query.whereNull('heartbeat_at').orWhere('heartbeat_at', '<', staleBefore))
+      .update(
+        active.outcome === 'running'
+          ? { outcome: 'failed', reason: 'interrupted', finishedAt: new Date() }
+          : { heartbeatAt: new Date() }
+      )
+    if (affectedRows(claimed) === 0) return false
+    if (active.outcome === 'replying') {
+      const heartbeat = this.#beat(active)
+      try {
+        await this.#deliver(business, active, undefined, options)
+      } finally {
+        heartbeat.stop()
+      }
+    }
+    return true
   }
 
   /**
@@ -268,74 +418,27 @@ export default class AnswerConversation {
       .update({ agentHandledAt: new Date() })
   }
 
-  async #skipReason(
-    business: Business,
-    conversation: Conversation,
-    instance: WhatsappInstance | null,
-    options: AnswerOptions
-  ): Promise<SkipReason | null> {
-    if (!business.botEnabled) return 'bot_disabled'
-    if (business.botBlockedReason === 'api_key_rejected') return 'bot_blocked'
-    if (!business.hasOpenaiKey) return 'no_api_key'
-    const state = conversation.botState(business).state
-    if (state === 'needs_human') return 'needs_human'
-    if (state === 'paused') return 'conversation_paused'
-    if (state === 'paused_until') return 'human_takeover'
-    if (!options.dryRun && (!instance || !instance.isPaired())) return 'not_connected'
-    if (await this.usage.budgetReached(business)) {
-      if (business.botBlockedReason !== 'budget_reached') {
-        await this.#block(business, 'budget_reached')
-      }
-      return 'budget_reached'
-    }
-    return null
-  }
-
   /**
-   * What was written in the conversation since the turn started: a
-   * person's message, or the customer's newer ones (answered by the next
-   * turn, which sees them all).
+   * Whether the customer wrote again while the model was thinking (a
+   * WhatsApp turn only: the API answers the message it was given).
    */
-  async #writtenMeanwhile(
+  async #customerWroteAgain(
     conversation: Conversation,
-    run: AgentRun,
     triggers: Message[],
     options: AnswerOptions
   ) {
-    const [human, newer] = await Promise.all([
-      Message.query()
-        .where('conversation_id', conversation.id)
-        .where('author', 'human')
-        .where('created_at', '>', run.createdAt.toJSDate())
-        .first(),
-      options.source === 'whatsapp'
-        ? Message.query()
-            .where('conversation_id', conversation.id)
-            .where('author', 'customer')
-            .whereNull('agent_handled_at')
-            .whereNotIn(
-              'id',
-              triggers.map((message) => message.id)
-            )
-            .first()
-        : null,
-    ])
-    return { humanWrote: human !== null, customerWroteAgain: newer !== null }
-  }
-
-  #discardReason(
-    business: Business,
-    conversation: Conversation,
-    meanwhile: { humanWrote: boolean; customerWroteAgain: boolean },
-    handedOff: boolean
-  ) {
-    if (!business.botEnabled) return 'bot_switched_off'
-    if (!conversation.botEnabled) return 'conversation_paused'
-    if (conversation.needsHuman && !handedOff) return 'needs_human'
-    if (conversation.isBotPaused()) return 'human_took_over'
-    if (meanwhile.humanWrote) return 'human_took_over'
-    if (meanwhile.customerWroteAgain) return 'newer_customer_messages'
-    return null
+    if (options.source !== 'whatsapp') return false
+    const newer = await Message.query()
+      .where('conversation_id', conversation.id)
+      .where('author', 'customer')
+      .whereNull('agent_handled_at')
+      .whereNotIn(
+        'id',
+        triggers.map((message) => message.id)
+      )
+      .select('id')
+      .first()
+    return newer !== null
   }
 
   /**
@@ -369,50 +472,54 @@ export default class AnswerConversation {
   }
 
   /**
-   * Sends the run's pending messages in order, after a "typing…". A turn
-   * that just stored them hands them over with where they go; a retried
-   * job finds them in the database.
+   * The one delivery of a run's reply, fresh or taken over: its pending
+   * messages (photos, then the text parts) in order, after a "typing…",
+   * each one through the gate first: a person may have written from the
+   * phone while the previous one went out. What the gate stops is held
+   * back. A turn that just stored the messages hands them over with where
+   * they go; a takeover finds them in the database. The sender claims each
+   * message before sending it, so two workers never send the same one.
    */
   async #deliver(
     business: Business,
     run: AgentRun,
-    known?: { instance: WhatsappInstance | null; contact: Contact; pending: Message[] }
+    known: { instance: WhatsappInstance | null; contact: Contact; pending: Message[] } | undefined,
+    options: AnswerOptions
   ): Promise<boolean> {
     const { instance, pending, contact } = known ?? (await this.#pendingDelivery(business, run))
 
     let allSent = true
     let stopped: string | null = null
-    if (instance && instance.isPaired() && pending.length > 0) {
+    let sentCount = 0
+    if (pending.length > 0 && instance?.isPaired()) {
       this.gateway.sendPresence(instance.credentials(), contact.waJid, 1200).catch(() => {})
-      for (const [index, message] of pending.entries()) {
-        /**
-         * Before every part (and before a recovered run's first): a person
-         * may have written from the phone while the previous one went out.
-         */
-        stopped = await this.#stillMaySpeak(business.id, run)
-        if (stopped) {
-          await this.#discardUnsent(run, pending.slice(index), stopped, index)
-          allSent = false
-          break
-        }
-        const delivered = await this.sender.deliver(instance, message)
-        allSent &&= !['failed', 'queued'].includes(delivered.status)
+    }
+    for (const [index, message] of pending.entries()) {
+      if (options.signal?.aborted) {
+        throw new TurnAbortedError('The turn was aborted while sending')
       }
+      const [fresh, conversation] = await Promise.all([
+        Business.findOrFail(business.id),
+        Conversation.findOrFail(run.conversationId!),
+      ])
+      stopped = await this.gate.reason(fresh, conversation, { run, instance })
+      if (stopped) {
+        await this.#holdBack(run, pending.slice(index), stopped, sentCount)
+        allSent = false
+        break
+      }
+      const delivered = await this.sender.deliver(instance!, message)
+      sentCount += 1
+      allSent &&= !['failed', 'queued'].includes(delivered.status)
+    }
+    if (instance?.isPaired() && sentCount > 0) {
       this.#markRead(instance, run, contact.readReceiptJid()).catch((error) => {
         logger.warn({ err: error, runId: run.id }, 'could not send read receipts')
       })
-    } else if (pending.length > 0) {
-      allSent = false
-      await Message.query()
-        .whereIn(
-          'id',
-          pending.map((message) => message.id)
-        )
-        .update({ status: 'failed', error: 'not_connected', updatedAt: new Date() })
     }
 
     run.merge({
-      outcome: stopped && run.reason === stopped ? 'discarded' : 'replied',
+      outcome: stopped && sentCount === 0 ? 'discarded' : 'replied',
       finishedAt: DateTime.now(),
     })
     await run.save()
@@ -420,42 +527,18 @@ export default class AnswerConversation {
   }
 
   /**
-   * The gate before each part of a reply: the business, the conversation
-   * and a person's messages since the turn started, read fresh. Null when
-   * the bot may still speak; otherwise why not.
-   */
-  async #stillMaySpeak(businessId: string, run: AgentRun) {
-    const [business, conversation, meanwhile] = await Promise.all([
-      Business.findOrFail(businessId),
-      Conversation.findOrFail(run.conversationId!),
-      Message.query()
-        .where('conversation_id', run.conversationId!)
-        .where('author', 'human')
-        .where('created_at', '>', run.createdAt.toJSDate())
-        .select('id')
-        .first(),
-    ])
-    const handedOff = (run.toolCalls ?? []).some((call) => call.name === 'handoff_to_human')
-    return this.#discardReason(
-      business,
-      conversation,
-      { humanWrote: meanwhile !== null, customerWroteAgain: false },
-      handedOff
-    )
-  }
-
-  /**
-   * Parts the gate stopped: never sent, so not kept as messages (the run
-   * keeps the whole reply and why the rest was held back); the
+   * What the gate stopped: never sent, so not kept as messages (nor their
+   * copied photos); the run keeps them, in order, with why; the
    * conversation's preview goes back to its latest message.
    */
-  async #discardUnsent(run: AgentRun, unsent: Message[], reason: string, sentBefore: number) {
+  async #holdBack(run: AgentRun, unsent: Message[], reason: string, sentBefore: number) {
     await db.transaction(async (trx) => {
       await Message.query({ client: trx })
         .whereIn(
           'id',
           unsent.map((message) => message.id)
         )
+        .where('status', 'pending')
         .whereNull('gateway_message_id')
         .delete()
       await trx.rawQuery(
@@ -472,15 +555,42 @@ export default class AnswerConversation {
         [run.conversationId!, run.conversationId!]
       )
     })
+    await this.storage
+      .delete(...unsent.map((message) => message.mediaKey))
+      .catch((error) => logger.warn({ err: error, runId: run.id }, 'could not delete held photos'))
     /**
      * Nothing sent: the whole reply was discarded, for this reason;
      * otherwise the run replied and says how many parts it held back.
      */
     run.reason = sentBefore === 0 ? reason : `${reason}: ${unsent.length} parts held back`
+    run.heldBack = unsent.map((message) =>
+      message.type === 'image'
+        ? {
+            type: 'image' as const,
+            productId: String(message.meta?.productId ?? ''),
+            caption: message.body,
+          }
+        : { type: 'text' as const, body: message.body ?? '' }
+    )
     logger.info(
-      { runId: run.id, conversationId: run.conversationId, discarded: unsent.length, reason },
+      { runId: run.id, conversationId: run.conversationId, heldBack: unsent.length, reason },
       'agent reply parts held back'
     )
+  }
+
+  /**
+   * A whole reply the gate stopped before it was stored, as the run keeps
+   * it.
+   */
+  #heldBackOf(parts: string[], photos: PhotoIntent[]): HeldBackItem[] {
+    return [
+      ...photos.map((photo) => ({
+        type: 'image' as const,
+        productId: photo.product.id,
+        caption: photo.caption,
+      })),
+      ...parts.map((body) => ({ type: 'text' as const, body })),
+    ]
   }
 
   async #pendingDelivery(business: Business, run: AgentRun) {
@@ -507,37 +617,50 @@ export default class AnswerConversation {
       .catch(() => {})
   }
 
-  async #sendProductImage(
-    business: Business,
-    conversation: Conversation,
-    run: AgentRun,
-    product: Product,
-    caption: string | null
-  ) {
+  /**
+   * The send_product_image tool: the photo joins the reply (once per
+   * product, at most maxPhotosPerTurn), nothing is sent yet.
+   */
+  async #addPhoto(photos: PhotoIntent[], product: Product, caption: string | null) {
     if (!product.imageKey) return { sent: false }
-    /**
-     * The same gate as every part of a reply: no photo over a person.
-     */
-    if (await this.#stillMaySpeak(business.id, run)) return { sent: false }
-    let key: string
-    try {
-      key = await this.storage.copyForMessage(product.imageKey, business.id)
-    } catch (error) {
-      logger.error({ err: error, productId: product.id }, 'could not copy a product photo')
-      return { sent: false }
+    if (photos.some((photo) => photo.product.id === product.id)) return { sent: true }
+    if (photos.length >= agentConfig.maxPhotosPerTurn) {
+      return {
+        sent: false,
+        error: `At most ${agentConfig.maxPhotosPerTurn} photos per reply`,
+      }
     }
-    const extension = key.split('.').pop()
-    const mimetype =
-      extension === 'png' ? 'image/png' : extension === 'webp' ? 'image/webp' : 'image/jpeg'
-    const message = await this.sender.handle({
-      business,
-      conversation,
-      text: caption ?? '',
-      media: { kind: 'image', key, mimetype, fileName: `${product.id}.${extension}` },
-      author: 'bot',
-      agentRunId: run.id,
-    })
-    return { sent: !['failed', 'queued'].includes(message.status) }
+    photos.push({ product, caption })
+    return { sent: true }
+  }
+
+  /**
+   * The photos' files for their messages: a copy of each product photo
+   * (the product's may change or go). One that cannot be copied is left
+   * out.
+   */
+  async #copyPhotos(business: Business, photos: PhotoIntent[]) {
+    const copies = await Promise.all(
+      photos.map(async ({ product, caption }) => {
+        try {
+          const key = await this.storage.copyForMessage(product.imageKey!, business.id)
+          const extension = key.split('.').pop()
+          const mimetype =
+            extension === 'png' ? 'image/png' : extension === 'webp' ? 'image/webp' : 'image/jpeg'
+          return {
+            key,
+            mimetype,
+            fileName: `${product.id}.${extension}`,
+            caption,
+            productId: product.id,
+          }
+        } catch (error) {
+          logger.error({ err: error, productId: product.id }, 'could not copy a product photo')
+          return null
+        }
+      })
+    )
+    return copies.filter((copy) => copy !== null)
   }
 
   async #finishSkipped(
@@ -547,17 +670,23 @@ export default class AnswerConversation {
     reason: SkipReason,
     options: AnswerOptions
   ) {
-    await this.#markHandled(triggers)
-    return AgentRun.create({
-      businessId: business.id,
-      conversationId: conversation.id,
-      source: options.source,
-      triggerMessageIds: triggers.map((message) => message.id),
-      model: business.openaiModel,
-      outcome: 'skipped',
-      reason,
-      toolCalls: [],
-      finishedAt: DateTime.now(),
+    return db.transaction(async (trx) => {
+      await this.#markHandled(triggers, trx)
+      return AgentRun.create(
+        {
+          businessId: business.id,
+          conversationId: conversation.id,
+          source: options.source,
+          triggerMessageIds: triggers.map((message) => message.id),
+          model: business.openaiModel,
+          outcome: 'skipped',
+          reason,
+          toolCalls: [],
+          heldBack: [],
+          finishedAt: DateTime.now(),
+        },
+        { client: trx }
+      )
     })
   }
 
@@ -579,16 +708,28 @@ export default class AnswerConversation {
     const reason = rejected ? 'api_key_rejected' : 'model_unavailable'
     const i18n = i18nManager.locale(business.locale === 'en' ? 'en' : 'es')
 
-    await this.#markHandled(triggers)
-    await this.botControl.needHuman(
-      conversation,
-      i18n.t(rejected ? 'agent.handoff_key_rejected' : 'agent.handoff_model_down')
-    )
-    if (rejected) {
-      await this.#block(business, 'api_key_rejected')
-    }
-    run.merge({ outcome: 'failed', reason, finishedAt: DateTime.now() })
-    await run.save()
+    /**
+     * All or nothing: the messages count as handled only with the person
+     * asked for and the run closed.
+     */
+    await db.transaction(async (trx) => {
+      await this.#markHandled(triggers, trx)
+      await this.botControl.needHuman(
+        conversation,
+        i18n.t(rejected ? 'agent.handoff_key_rejected' : 'agent.handoff_model_down'),
+        trx
+      )
+      if (rejected) {
+        business.useTransaction(trx)
+        business.merge({ botBlockedReason: 'api_key_rejected', botBlockedAt: DateTime.now() })
+        await business.save()
+      }
+      run.useTransaction(trx)
+      run.merge({ outcome: 'failed', reason, finishedAt: DateTime.now() })
+      await run.save()
+    })
+    this.botControl.changed(conversation)
+    if (rejected) this.#announceBlock(business, 'api_key_rejected')
     return { kind: 'failed', reason, runId: run.id }
   }
 
@@ -596,9 +737,20 @@ export default class AnswerConversation {
     business.botBlockedReason = reason
     business.botBlockedAt = DateTime.now()
     await business.save()
+    this.#announceBlock(business, reason)
+  }
+
+  #announceBlock(business: Business, reason: 'api_key_rejected' | 'budget_reached') {
     this.events.broadcast(business.id, {
       type: 'business.updated',
       business: { botBlockedReason: reason },
     })
   }
+}
+
+/**
+ * The rows an update changed, as the driver reports them.
+ */
+function affectedRows(result: unknown) {
+  return Number(Array.isArray(result) ? result[0] : result)
 }

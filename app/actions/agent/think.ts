@@ -3,7 +3,12 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type Business from '#models/business'
 import Message from '#models/message'
-import AnswerConversation from '#actions/agent/answer_conversation'
+import { setTimeout as sleep } from 'node:timers/promises'
+import AnswerConversation, {
+  type AnswerResult,
+  type SkipReason,
+} from '#actions/agent/answer_conversation'
+import UserError from '#exceptions/user_error'
 import { findOrCreateConversationWithPhone } from '#actions/whatsapp/conversations'
 import { whatsappDigitsOrFail } from '#services/whatsapp/phone_numbers'
 import { estimateCost } from '#services/agent/pricing'
@@ -21,13 +26,13 @@ export default class Think {
   async handle(params: { business: Business; phone: string; text: string; dryRun: boolean }) {
     const phone = whatsappDigitsOrFail(params.phone, params.business.country)
 
-    const conversation = await db.transaction(async (trx) => {
+    const { conversation, message } = await db.transaction(async (trx) => {
       const found = await findOrCreateConversationWithPhone(trx, {
         businessId: params.business.id,
         phone,
       })
       const now = DateTime.now()
-      await Message.create(
+      const created = await Message.create(
         {
           businessId: params.business.id,
           conversationId: found.id,
@@ -43,14 +48,10 @@ export default class Think {
       found.useTransaction(trx)
       found.noteLastMessage({ at: now, text: params.text, direction: 'inbound' })
       await found.save()
-      return found
+      return { conversation: found, message: created }
     })
 
-    const result = await this.answer.handle(conversation.id, {
-      source: 'api',
-      dryRun: params.dryRun,
-      ignoreDelay: true,
-    })
+    const result = await this.#answerInTurn(conversation.id, message.id, params.dryRun)
 
     switch (result.kind) {
       case 'replied': {
@@ -96,4 +97,72 @@ export default class Think {
         return { reply: null, sent: false, conversationId: conversation.id }
     }
   }
+
+  /**
+   * The turn, in its place among the conversation's: while another turn
+   * (a WhatsApp job) holds the conversation, this one waits for it. That
+   * turn may have answered this message too: then its reply is this
+   * answer.
+   */
+  async #answerInTurn(conversationId: string, messageId: string, dryRun: boolean) {
+    const deadline = Date.now() + THINK_WAIT_MS
+    for (;;) {
+      const result = await this.answer.handle(conversationId, {
+        source: 'api',
+        dryRun,
+        ignoreDelay: true,
+      })
+      if (result.kind === 'nothing_to_answer') {
+        return (await this.#answeredBy(messageId)) ?? result
+      }
+      if (result.kind !== 'busy') return result
+      if (Date.now() > deadline) {
+        throw new UserError('agent_ui.errors.busy', { status: 409 })
+      }
+      await sleep(THINK_POLL_MS)
+    }
+  }
+
+  /**
+   * The result of the turn that answered a message, as this action
+   * reports it.
+   */
+  async #answeredBy(messageId: string): Promise<AnswerResult | null> {
+    const run = await AgentRun.query()
+      .whereRaw('trigger_message_ids @> ?::jsonb', [JSON.stringify([messageId])])
+      .whereIn('outcome', ['replied', 'skipped', 'discarded', 'failed'])
+      .orderBy('created_at', 'desc')
+      .first()
+    if (!run) return null
+    if (run.outcome === 'replied') {
+      const sent = await Message.query()
+        .where('agent_run_id', run.id)
+        .whereIn('status', ['sent', 'delivered', 'read'])
+        .select('id')
+        .first()
+      return {
+        kind: 'replied',
+        runId: run.id,
+        sent: sent !== null,
+        turn: {
+          reply: run.reply ?? '',
+          toolCalls: run.toolCalls,
+          usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens },
+          modelCalls: run.modelCalls,
+          latencyMs: run.latencyMs ?? 0,
+        },
+      }
+    }
+    if (run.outcome === 'skipped') {
+      return { kind: 'skipped', reason: run.reason as SkipReason, runId: run.id }
+    }
+    return { kind: run.outcome, reason: run.reason ?? '', runId: run.id } as AnswerResult
+  }
 }
+
+/**
+ * How long the API waits for another turn of the conversation to finish,
+ * looking this often.
+ */
+const THINK_WAIT_MS = 60_000
+const THINK_POLL_MS = 250

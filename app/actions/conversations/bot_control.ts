@@ -50,11 +50,15 @@ export default class BotControl {
   /**
    * The bot asks for a person (the handoff tool, a provider failure).
    */
-  async needHuman(conversation: Conversation, reason: string) {
+  async needHuman(conversation: Conversation, reason: string, trx?: TransactionClientContract) {
+    if (trx) conversation.useTransaction(trx)
     conversation.needsHuman = true
     conversation.handoffReason = reason.slice(0, 500)
     await conversation.save()
-    this.changed(conversation)
+    /**
+     * Inside a transaction, the caller tells the inbox once it commits.
+     */
+    if (!trx) this.changed(conversation)
   }
 
   changed(conversation: Conversation) {

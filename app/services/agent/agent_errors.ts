@@ -15,6 +15,14 @@ export class ModelUnavailableError extends Exception {
 }
 
 /**
+ * The turn's job was taken from this worker (expired, or the process is
+ * stopping): the turn stops where it is, and hands its claim back.
+ */
+export class TurnAbortedError extends Exception {
+  static code = 'E_TURN_ABORTED'
+}
+
+/**
  * Whether a provider error is worth retrying, and how it is called in logs.
  */
 export function classifyModelError(error: unknown): 'rejected' | 'transient' | 'fatal' {

@@ -9,6 +9,7 @@ import {
   classifyModelError,
   ModelKeyRejectedError,
   ModelUnavailableError,
+  TurnAbortedError,
 } from '#services/agent/agent_errors'
 
 export type ToolDefinition = {
@@ -28,25 +29,27 @@ export type ModelUsage = { promptTokens: number; completionTokens: number }
 export type AgentModelOptions = {
   timeoutMs?: number
   retryDelaysMs?: number[]
-  sleep?: (ms: number) => Promise<unknown>
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<unknown>
 }
 
 export class AgentModel {
   #timeoutMs: number
   #retryDelaysMs: number[]
-  #sleep: (ms: number) => Promise<unknown>
+  #sleep: (ms: number, signal?: AbortSignal) => Promise<unknown>
 
   constructor(options: AgentModelOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? agentConfig.timeoutMs
     this.#retryDelaysMs = options.retryDelaysMs ?? agentConfig.retryDelaysMs
-    this.#sleep = options.sleep ?? sleep
+    this.#sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, { signal }))
   }
 
   async complete(
     business: Business,
     messages: BaseMessage[],
-    tools: ToolDefinition[] | null
+    tools: ToolDefinition[] | null,
+    options: { signal?: AbortSignal } = {}
   ): Promise<{ message: AIMessage; usage: ModelUsage }> {
+    const { signal } = options
     const apiKey = business.revealOpenaiApiKey()
     if (!apiKey) {
       throw new ModelKeyRejectedError('The business has no OpenAI key')
@@ -67,7 +70,8 @@ export class AgentModel {
     const delays = this.#retryDelaysMs
     for (let attempt = 0; ; attempt++) {
       try {
-        const message = (await runnable.invoke(messages)) as AIMessage
+        signal?.throwIfAborted()
+        const message = (await runnable.invoke(messages, { signal })) as AIMessage
         const usage = message.usage_metadata
         return {
           message,
@@ -77,6 +81,9 @@ export class AgentModel {
           },
         }
       } catch (error) {
+        if (signal?.aborted) {
+          throw new TurnAbortedError('The turn was aborted', { cause: error })
+        }
         const kind = classifyModelError(error)
         if (kind === 'rejected') {
           throw new ModelKeyRejectedError('The provider rejected the key', { cause: error })
@@ -91,7 +98,9 @@ export class AgentModel {
           { businessId: business.id, attempt, status: (error as { status?: number })?.status },
           'model call failed, retrying'
         )
-        await this.#sleep(delays[attempt])
+        await this.#sleep(delays[attempt], signal).catch((aborted) => {
+          throw new TurnAbortedError('The turn was aborted', { cause: aborted })
+        })
       }
     }
   }

@@ -1,3 +1,4 @@
+import agentConfig from '#config/agent'
 import vine, { errors as vineErrors } from '@vinejs/vine'
 import type Business from '#models/business'
 import Product from '#models/product'
@@ -11,10 +12,15 @@ import type { ToolDefinition } from '#services/agent/agent_model'
 export type ToolContext = {
   business: Business
   /**
-   * Sends a product photo to the customer; absent when nothing may be sent
-   * (dry runs, the playground), where the photo is only described.
+   * Adds a product photo to the reply: it goes out with it, before its
+   * text, once the gate lets the reply through (never during the turn).
+   * Absent when nothing may be sent (dry runs), where the photo is only
+   * described.
    */
-  sendProductImage?: (product: Product, caption: string | null) => Promise<{ sent: boolean }>
+  sendProductImage?: (
+    product: Product,
+    caption: string | null
+  ) => Promise<{ sent: boolean; error?: string }>
   /**
    * Pauses the bot here and asks a person to take over.
    */
@@ -75,8 +81,7 @@ export const AGENT_TOOLS: ToolDefinition[] = [
     type: 'function',
     function: {
       name: 'send_product_image',
-      description:
-        "Send the product's photo to the customer on WhatsApp, with an optional short caption.",
+      description: `Send the product's photo to the customer on WhatsApp (it goes out right before your reply), with an optional short caption. At most ${agentConfig.maxPhotosPerTurn} photos per reply.`,
       parameters: {
         type: 'object',
         properties: {
@@ -171,8 +176,10 @@ export class AgentTools {
     if (!context.sendProductImage) {
       return { sent: false, note: 'Preview only: nothing is sent in this mode' }
     }
-    const { sent } = await context.sendProductImage(product, args.caption ?? null)
-    return sent ? { sent: true } : { sent: false, error: 'The photo could not be sent' }
+    const { sent, error } = await context.sendProductImage(product, args.caption ?? null)
+    return sent
+      ? { sent: true, note: 'The photo goes out right before your reply' }
+      : { sent: false, error: error ?? 'The photo could not be sent' }
   }
 
   async #handoff(args: { reason: string }, context: ToolContext) {

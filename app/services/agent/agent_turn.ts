@@ -20,7 +20,9 @@ export type TurnResult = {
 
 /**
  * One turn of the agent: the model answers, calling tools for at most
- * `maxToolRounds` rounds; after that it must answer without tools.
+ * `maxToolRounds` rounds, `maxToolCallsPerRound` calls a round and
+ * `maxToolCallsPerTurn` in all (calls past a limit are answered "limit
+ * reached" without running); after that it must answer without tools.
  */
 @inject()
 export class AgentTurn {
@@ -32,7 +34,8 @@ export class AgentTurn {
   async run(
     business: Business,
     messages: BaseMessage[],
-    context: ToolContext
+    context: ToolContext,
+    options: { signal?: AbortSignal } = {}
   ): Promise<TurnResult> {
     const started = performance.now()
     const conversation = [...messages]
@@ -41,11 +44,13 @@ export class AgentTurn {
     let modelCalls = 0
 
     for (let round = 0; ; round++) {
-      const allowTools = round < agentConfig.maxToolRounds
+      const allowTools =
+        round < agentConfig.maxToolRounds && toolCalls.length < agentConfig.maxToolCallsPerTurn
       const { message, usage: callUsage } = await this.model.complete(
         business,
         conversation,
-        allowTools ? AGENT_TOOLS : null
+        allowTools ? AGENT_TOOLS : null,
+        { signal: options.signal }
       )
       modelCalls += 1
       usage.promptTokens += callUsage.promptTokens
@@ -63,8 +68,17 @@ export class AgentTurn {
       }
 
       conversation.push(message)
-      for (const call of calls) {
-        const result = await this.tools.execute(call.name, call.args, context)
+      for (const [index, call] of calls.entries()) {
+        /**
+         * Every call is answered (the provider requires it), those past a
+         * limit without running.
+         */
+        const overLimit =
+          index >= agentConfig.maxToolCallsPerRound ||
+          toolCalls.length >= agentConfig.maxToolCallsPerTurn
+        const result = overLimit
+          ? { error: 'Tool call limit reached: answer the customer with what you have' }
+          : await this.tools.execute(call.name, call.args, context)
         toolCalls.push({ name: call.name, arguments: call.args, result })
         conversation.push(
           new ToolMessage({ tool_call_id: call.id ?? call.name, content: JSON.stringify(result) })

@@ -3,6 +3,7 @@ import logger from '@adonisjs/core/services/logger'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { databaseUrl } from '#config/database'
+import { longestTurnMs } from '#config/agent'
 
 /**
  * One queue of agent turns. `stately`: per conversation (the singleton
@@ -46,9 +47,11 @@ export type MediaFetchJob = { messageId: string }
 const QUEUES: Record<string, Omit<Queue, 'name'>> = {
   [AGENT_REPLY_QUEUE]: {
     /**
-     * A turn that hangs without dying is retried after this.
+     * Longer than the longest turn (config/agent longestTurnMs says how
+     * long that is): a job never expires while its turn still works. A
+     * worker that dies is noticed by its missed heartbeats instead.
      */
-    expireInSeconds: 180,
+    expireInSeconds: Math.ceil(longestTurnMs() / 1000),
     heartbeatSeconds: 10,
     retryLimit: 3,
     retryDelay: 2,
@@ -100,7 +103,15 @@ async function ensureQueue(boss: PgBoss, name: string, options: Omit<Queue, 'nam
   })
 }
 
-type Handler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>
+/**
+ * `signal` aborts when the queue no longer holds the job for this worker
+ * (expired, or the process is stopping past its grace period): the
+ * handler stops at its next step.
+ */
+type Handler<T> = (
+  data: T,
+  job: { id: string; retryCount: number; signal: AbortSignal }
+) => Promise<void>
 
 /**
  * A worker that stops sending heartbeats (killed, frozen, cut off; every
@@ -240,10 +251,7 @@ export class JobQueue {
         notifyPollingIntervalSeconds: POLLING_SECONDS,
       },
       async ([job]) => {
-        await handler(job.data, {
-          id: job.id,
-          retryCount: (job as { retryCount?: number }).retryCount ?? 0,
-        })
+        await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal })
       }
     )
     this.#workers.set(queue, workerId)
