@@ -498,13 +498,16 @@ export default class AnswerConversation {
       if (options.signal?.aborted) {
         throw new TurnAbortedError('The turn was aborted while sending')
       }
+      /**
+       * Everything read fresh, WhatsApp's connection included.
+       */
       const [fresh, conversation] = await Promise.all([
         Business.findOrFail(business.id),
         Conversation.findOrFail(run.conversationId!),
       ])
-      stopped = await this.gate.reason(fresh, conversation, { run, instance })
+      stopped = await this.gate.reason(fresh, conversation, { run })
       if (stopped) {
-        await this.#holdBack(run, pending.slice(index), stopped, sentCount)
+        await this.#holdBack(run, pending.slice(index), stopped)
         allSent = false
         break
       }
@@ -531,7 +534,7 @@ export default class AnswerConversation {
    * copied photos); the run keeps them, in order, with why; the
    * conversation's preview goes back to its latest message.
    */
-  async #holdBack(run: AgentRun, unsent: Message[], reason: string, sentBefore: number) {
+  async #holdBack(run: AgentRun, unsent: Message[], reason: string) {
     await db.transaction(async (trx) => {
       await Message.query({ client: trx })
         .whereIn(
@@ -559,10 +562,10 @@ export default class AnswerConversation {
       .delete(...unsent.map((message) => message.mediaKey))
       .catch((error) => logger.warn({ err: error, runId: run.id }, 'could not delete held photos'))
     /**
-     * Nothing sent: the whole reply was discarded, for this reason;
-     * otherwise the run replied and says how many parts it held back.
+     * The run says why; with nothing sent the whole reply was discarded,
+     * otherwise it replied in part (what it held back says how much).
      */
-    run.reason = sentBefore === 0 ? reason : `${reason}: ${unsent.length} parts held back`
+    run.reason = reason
     run.heldBack = unsent.map((message) =>
       message.type === 'image'
         ? {

@@ -278,7 +278,11 @@ test.group('Agent pipeline: webhook → think → reply', (group) => {
     await sleep(300)
     assert.deepEqual(botTexts(), ['¡Hola! Sí tenemos envíos.'])
     assert.equal(run.outcome, 'replied')
-    assert.equal(run.reason, 'human_took_over: 2 parts held back')
+    assert.equal(run.reason, 'human_took_over')
+    assert.deepEqual(run.heldBack, [
+      { type: 'text', body: 'A Monterrey tarda 2 días.' },
+      { type: 'text', body: 'El costo es $99.' },
+    ])
 
     const conversation = await Conversation.findByOrFail('business_id', business.id)
     const bot = await Message.query()
