@@ -57,6 +57,7 @@ const { serialize } = await import('#services/serializer')
 const { default: ConversationTransformer } = await import('#transformers/conversation_transformer')
 const { default: MessageTransformer } = await import('#transformers/message_transformer')
 const { decodeCursor } = await import('#services/keyset_cursor')
+const { BotGate } = await import('#services/agent/bot_gate')
 type ListOptions = import('#services/inbox_queries').ConversationListOptions
 
 const biggest = await db
@@ -68,6 +69,7 @@ const biggest = await db
   .first()
 const business = await Business.findOrFail(args.business ?? biggest?.business_id)
 const queries = new InboxQueries()
+const gate = await app.container.make(BotGate)
 const runs = Number(args.runs)
 
 const [{ conversations, messages }] = await db
@@ -91,7 +93,7 @@ const longest = await db
  */
 async function listPage(options: ListOptions) {
   const page = await queries.conversations(business, options)
-  await serialize(ConversationTransformer.transform(page.rows, business))
+  await serialize(ConversationTransformer.transform(page.rows, await gate.businessStatus(business)))
   return page
 }
 
@@ -107,7 +109,9 @@ async function openConversation(id: string, before?: string) {
     queries.conversationCount(conversation.contact),
   ])
   await serialize(MessageTransformer.transform(history.rows))
-  await serialize(ConversationTransformer.transform(conversation, business))
+  await serialize(
+    ConversationTransformer.transform(conversation, await gate.businessStatus(business))
+  )
   return history
 }
 

@@ -1,3 +1,5 @@
+import type { BusinessBotStatus } from '@shared/bot_status'
+
 /**
  * Props every page receives (see app/middleware/inertia_middleware.ts).
  */
@@ -33,6 +35,13 @@ export type BusinessData = {
   hasOpenaiKey: boolean
   openaiKeyVerifiedAt: string | null
   botEnabled: boolean
+  /**
+   * Whether the bot answers customers now, or why not; the page
+   * recomputes it with businessBotStatus() from the facts around it.
+   */
+  botStatus: BusinessBotStatus
+  botBlockedReason: 'api_key_rejected' | 'budget_reached' | null
+  whatsappConnected: boolean
   role: 'owner' | 'agent' | null
   createdAt: string
   updatedAt: string

@@ -90,6 +90,7 @@ export type ScannedRoutes = {
     'inbox.messages': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'inbox.messages.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'inbox.messages.retry': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'messageId': ParamValue} }
+    'inbox.messages.media.retry': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'messageId': ParamValue} }
     'inbox.messages.media': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'messageId': ParamValue} }
     'inbox.contact.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.conversations.index': { paramsTuple?: []; params?: {} }
@@ -226,6 +227,7 @@ export type ScannedRoutes = {
     'inbox.conversation.read': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'inbox.messages.store': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'inbox.messages.retry': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'messageId': ParamValue} }
+    'inbox.messages.media.retry': { paramsTuple: [ParamValue,ParamValue]; params: {'id': ParamValue,'messageId': ParamValue} }
     'api.conversations.reply': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.conversations.read': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.agent.think': { paramsTuple?: []; params?: {} }

@@ -3,6 +3,7 @@ import { inject } from '@adonisjs/core'
 import SaveOpenaiSettings from '#actions/businesses/save_openai_settings'
 import BusinessTransformer from '#transformers/business_transformer'
 import BusinessPolicy from '#policies/business_policy'
+import { BusinessEvents } from '#services/business_events'
 import { aiSettingsFormValidator, botToggleValidator } from '#validators/business'
 
 export const SUGGESTED_MODELS = ['gpt-4.1-mini', 'gpt-4.1', 'gpt-4.1-nano', 'gpt-4o-mini', 'gpt-4o']
@@ -37,11 +38,20 @@ export default class AiSettingsController {
     return response.redirect().back()
   }
 
-  async toggleBot({ request, response, business, bouncer, session, i18n }: HttpContext) {
+  /**
+   * The business switch: on or off for every customer. Pages open
+   * elsewhere (the inbox of each member) hear it at once.
+   */
+  @inject()
+  async toggleBot(
+    { request, response, business, bouncer, session, i18n }: HttpContext,
+    events: BusinessEvents
+  ) {
     await bouncer.with(BusinessPolicy).authorize('manage', business)
     const { botEnabled } = await request.validateUsing(botToggleValidator)
     business.botEnabled = botEnabled
     await business.save()
+    events.broadcast(business.id, { type: 'business.updated', business: { botEnabled } })
     session.flash('success', i18n.t(botEnabled ? 'ai.bot_on' : 'ai.bot_off'))
     return response.redirect().back()
   }

@@ -23,7 +23,6 @@ export default class DashboardController {
     return inertia.render('dashboard', {
       business: BusinessTransformer.transform(business),
       steps,
-      botBlockedReason: business.botBlockedReason,
     })
   }
 }

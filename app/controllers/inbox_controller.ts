@@ -8,6 +8,7 @@ import BusinessPolicy from '#policies/business_policy'
 import InboxQueries from '#services/inbox_queries'
 import MediaStorage from '#services/media_storage'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
+import { BotGate } from '#services/agent/bot_gate'
 import MarkConversationRead from '#actions/inbox/mark_conversation_read'
 import UpdateConversation from '#actions/inbox/update_conversation'
 import ReplyToConversation from '#actions/inbox/reply_to_conversation'
@@ -15,9 +16,11 @@ import RetryMessage from '#actions/inbox/retry_message'
 import FetchMessageMedia from '#actions/whatsapp/fetch_message_media'
 import UpdateContact from '#actions/inbox/update_contact'
 import ConversationTransformer from '#transformers/conversation_transformer'
+import { botFacts } from '#transformers/business_transformer'
 import ContactTransformer from '#transformers/contact_transformer'
 import MessageTransformer from '#transformers/message_transformer'
 import UserError from '#exceptions/user_error'
+import type { BusinessBotStatus } from '#shared/bot_status'
 import { serialize as toData } from '#services/serializer'
 import {
   conversationIdValidator,
@@ -36,7 +39,10 @@ import {
  * Every row is reached through the current business: another tenant's id
  * is a 404.
  */
+@inject()
 export default class InboxController {
+  constructor(private gate: BotGate) {}
+
   /**
    * GET /inbox and GET /inbox/:id (a conversation open). The list, the
    * totals and the open conversation are lazy: choosing another
@@ -56,13 +62,15 @@ export default class InboxController {
     const { filter, q } = invalid ? { filter: undefined, q: undefined } : valid
     const selectedId = params.id as string | undefined
     const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const bot = await this.gate.businessStatus(business, { instance })
 
     return inertia.render('inbox/index', {
       business: {
         id: business.id,
         name: business.name,
         botEnabled: business.botEnabled,
-        botBlockedReason: business.botBlockedReason,
+        hasOpenaiKey: business.hasOpenaiKey,
+        ...botFacts(business, bot, instance),
         takeoverMinutes: business.takeoverMinutes,
         canManage: await bouncer.with(BusinessPolicy).allows('manage', business),
       },
@@ -75,12 +83,13 @@ export default class InboxController {
       conversations: async () => {
         const { rows, nextCursor } = await queries.conversations(business, { filter, q })
         return {
-          data: await toData(ConversationTransformer.transform(rows, business)),
+          data: await toData(ConversationTransformer.transform(rows, bot)),
           meta: { nextCursor },
         }
       },
       summary: () => queries.summary(business),
-      selected: async () => (selectedId ? this.#selected(queries, business, selectedId) : null),
+      selected: async () =>
+        selectedId ? this.#selected(queries, business, bot, selectedId) : null,
     })
   }
 
@@ -89,7 +98,7 @@ export default class InboxController {
     const options = await request.validateUsing(conversationListValidator, inboxMessages(i18n))
     const { rows, nextCursor } = await queries.conversations(business, options)
     return serialize({
-      data: ConversationTransformer.transform(rows, business),
+      data: ConversationTransformer.transform(rows, await this.gate.businessStatus(business)),
       meta: { nextCursor },
     })
   }
@@ -98,7 +107,9 @@ export default class InboxController {
   async conversation({ request, business, i18n, serialize }: HttpContext, queries: InboxQueries) {
     const { params } = await request.validateUsing(conversationIdValidator, inboxMessages(i18n))
     const conversation = await queries.conversation(business, params.id)
-    return serialize(ConversationTransformer.transform(conversation, business))
+    return serialize(
+      ConversationTransformer.transform(conversation, await this.gate.businessStatus(business))
+    )
   }
 
   @inject()
@@ -126,7 +137,9 @@ export default class InboxController {
     const { params } = await request.validateUsing(conversationIdValidator, inboxMessages(i18n))
     const conversation = await queries.conversation(business, params.id)
     await markRead.handle(conversation)
-    return serialize(ConversationTransformer.transform(conversation, business))
+    return serialize(
+      ConversationTransformer.transform(conversation, await this.gate.businessStatus(business))
+    )
   }
 
   @inject()
@@ -141,7 +154,9 @@ export default class InboxController {
     )
     const conversation = await queries.conversation(business, params.id)
     await updateConversation.handle({ conversation, ...changes })
-    return serialize(ConversationTransformer.transform(conversation, business))
+    return serialize(
+      ConversationTransformer.transform(conversation, await this.gate.businessStatus(business))
+    )
   }
 
   @inject()
@@ -246,14 +261,14 @@ export default class InboxController {
     return query.firstOrFail()
   }
 
-  async #selected(queries: InboxQueries, business: Business, id: string) {
+  async #selected(queries: InboxQueries, business: Business, bot: BusinessBotStatus, id: string) {
     const conversation: Conversation = await queries.conversation(business, id)
     const [history, conversationCount] = await Promise.all([
       queries.messages(conversation),
       queries.conversationCount(conversation.contact),
     ])
     return {
-      conversation: await toData(ConversationTransformer.transform(conversation, business)),
+      conversation: await toData(ConversationTransformer.transform(conversation, bot)),
       contact: {
         ...new ContactTransformer(conversation.contact).withNotes(),
         conversationCount,

@@ -5,13 +5,13 @@ import { DateTime } from 'luxon'
 import Business from '#models/business'
 import Contact from '#models/contact'
 import Message from '#models/message'
+import {
+  conversationBotState,
+  type BusinessBotStatus,
+  type ConversationBotState,
+} from '#shared/bot_status'
 
 export type ConversationStatus = 'open' | 'resolved'
-
-export type BotState = {
-  state: 'on' | 'paused_until' | 'paused' | 'needs_human' | 'off_business'
-  until: DateTime | null
-}
 
 export default class Conversation extends ConversationSchema {
   declare status: ConversationStatus
@@ -30,14 +30,19 @@ export default class Conversation extends ConversationSchema {
    * preview and which way it went. A customer's message counts as unread.
    * The webhook's one-statement path (IngestGatewayEvents
    * #appendToOpenConversation) does the same in SQL: keep the two in step.
+   *
+   * The latest only moves forward: a message older than the one shown (a
+   * delivery the gateway retried late) is counted, but does not replace it.
+   * At the same time, the one that arrived last wins.
    */
   noteLastMessage(message: { at: DateTime; text: string; direction: 'inbound' | 'outbound' }) {
-    this.lastMessageAt = message.at
-    this.lastMessagePreview = Conversation.preview(message.text)
-    this.lastMessageDirection = message.direction
     if (message.direction === 'inbound') {
       this.unreadCount += 1
     }
+    if (this.lastMessageAt && this.lastMessageAt > message.at) return
+    this.lastMessageAt = message.at
+    this.lastMessagePreview = Conversation.preview(message.text)
+    this.lastMessageDirection = message.direction
   }
 
   /**
@@ -55,15 +60,19 @@ export default class Conversation extends ConversationSchema {
   }
 
   /**
-   * What the bot does in this conversation, the first reason winning:
-   * off for the whole business, waiting for a person (handoff), switched
-   * off here, paused after a person wrote (until a time), or on.
+   * What the bot does in this conversation now, given the business's bot
+   * status (BotGate.businessStatus): the rule in #shared/bot_status, which
+   * pages use too.
    */
-  botState(business: { botEnabled: boolean }, now = DateTime.now()): BotState {
-    if (!business.botEnabled) return { state: 'off_business', until: null }
-    if (this.needsHuman) return { state: 'needs_human', until: null }
-    if (!this.botEnabled) return { state: 'paused', until: null }
-    if (this.isBotPaused(now)) return { state: 'paused_until', until: this.botPausedUntil }
-    return { state: 'on', until: null }
+  botState(business: BusinessBotStatus, now = DateTime.now()): ConversationBotState {
+    return conversationBotState(
+      {
+        needsHuman: this.needsHuman,
+        botEnabled: this.botEnabled,
+        botPausedUntil: this.botPausedUntil?.toISO() ?? null,
+      },
+      business,
+      now.toMillis()
+    )
   }
 }

@@ -8,6 +8,7 @@ import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { createConversation } from '#tests/helpers/inbox'
 import { images } from '#tests/helpers/catalog'
+import { readyForAgent } from '#tests/helpers/agent'
 import { deleted, edited, shapes, upsert } from '#tests/fixtures/evolution_deliveries'
 
 /**
@@ -41,6 +42,7 @@ test.group('Inbox in the browser', (group) => {
     assert,
   }) => {
     const { user, business, instance } = await connectedBusiness(client, fake, 'Zapatería en Vivo')
+    await readyForAgent(business)
     await browserContext.loginAs(user)
 
     const page = await visit('/inbox')

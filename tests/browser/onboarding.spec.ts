@@ -33,7 +33,8 @@ test.group('Onboarding in the browser', () => {
     await page.waitForURL('**/dashboard')
     await page.assertTextContains('h1', 'Hola, Rosa')
     await page.assertTextContains('[data-testid=setup-progress]', '1 de 5 pasos listos')
-    await page.assertTextContains('[data-testid=bot-state]', 'Encendido')
+    // Without a key the bot cannot answer, and the dashboard says so.
+    await page.assertTextContains('[data-testid=bot-state]', 'Apagado: falta tu clave de OpenAI')
 
     const user = await User.findByOrFail('email', email)
     const businesses = await user.related('businesses').query()

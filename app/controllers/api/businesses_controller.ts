@@ -4,6 +4,7 @@ import CreateBusiness from '#actions/businesses/create_business'
 import SaveOpenaiSettings from '#actions/businesses/save_openai_settings'
 import BusinessTransformer from '#transformers/business_transformer'
 import BusinessPolicy from '#policies/business_policy'
+import { BusinessEvents } from '#services/business_events'
 import {
   botToggleValidator,
   createBusinessValidator,
@@ -56,12 +57,17 @@ export default class BusinessesController {
     return serialize(BusinessTransformer.transform(business))
   }
 
-  async toggleBot({ auth, params, request, bouncer, serialize }: HttpContext) {
+  @inject()
+  async toggleBot(
+    { auth, params, request, bouncer, serialize }: HttpContext,
+    events: BusinessEvents
+  ) {
     const business = await auth.getUserOrFail().findBusinessOrFail(params.id)
     await bouncer.with(BusinessPolicy).authorize('manage', business)
     const { botEnabled } = await request.validateUsing(botToggleValidator)
     business.botEnabled = botEnabled
     await business.save()
+    events.broadcast(business.id, { type: 'business.updated', business: { botEnabled } })
     return serialize(BusinessTransformer.transform(business))
   }
 }

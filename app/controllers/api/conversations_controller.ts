@@ -7,6 +7,7 @@ import UpdateConversation from '#actions/inbox/update_conversation'
 import ReplyToConversation from '#actions/inbox/reply_to_conversation'
 import ConversationTransformer from '#transformers/conversation_transformer'
 import MessageTransformer from '#transformers/message_transformer'
+import { BotGate } from '#services/agent/bot_gate'
 import {
   apiConversationListValidator,
   conversationIdValidator,
@@ -21,7 +22,10 @@ import {
  * business (`business_id`); a conversation is found through the user's own
  * memberships: another tenant's id is a 404.
  */
+@inject()
 export default class ConversationsController {
+  constructor(private gate: BotGate) {}
+
   /**
    * GET /conversations: `{ data, meta: { nextCursor, summary } }`, newest
    * activity first; pass `cursor=<meta.nextCursor>` for the next page. The
@@ -39,7 +43,7 @@ export default class ConversationsController {
 
     const { rows, nextCursor } = await queries.conversations(business, { ...options, cursor })
     return serialize({
-      data: ConversationTransformer.transform(rows, business),
+      data: ConversationTransformer.transform(rows, await this.gate.businessStatus(business)),
       meta: {
         nextCursor,
         ...(cursor ? {} : { summary: await queries.summary(business) }),
@@ -50,7 +54,9 @@ export default class ConversationsController {
   @inject()
   async show(ctx: HttpContext, queries: InboxQueries) {
     const { conversation, business } = await this.#find(ctx, queries)
-    return ctx.serialize(ConversationTransformer.transform(conversation, business))
+    return ctx.serialize(
+      ConversationTransformer.transform(conversation, await this.gate.businessStatus(business))
+    )
   }
 
   /**
@@ -93,7 +99,9 @@ export default class ConversationsController {
     )
     await bouncer.with(BusinessPolicy).authorize('view', business)
     await updateConversation.handle({ conversation, ...changes })
-    return serialize(ConversationTransformer.transform(conversation, business))
+    return serialize(
+      ConversationTransformer.transform(conversation, await this.gate.businessStatus(business))
+    )
   }
 
   /**
@@ -122,7 +130,9 @@ export default class ConversationsController {
   async read(ctx: HttpContext, queries: InboxQueries, markRead: MarkConversationRead) {
     const { conversation, business } = await this.#find(ctx, queries)
     await markRead.handle(conversation)
-    return ctx.serialize(ConversationTransformer.transform(conversation, business))
+    return ctx.serialize(
+      ConversationTransformer.transform(conversation, await this.gate.businessStatus(business))
+    )
   }
 
   async #find({ auth, request, bouncer, i18n }: HttpContext, queries: InboxQueries) {

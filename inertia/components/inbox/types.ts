@@ -1,8 +1,12 @@
+import type { BusinessBotFacts, BusinessBotStatus, ConversationBotState } from '@shared/bot_status'
+
 /**
  * The inbox's data as pages receive it (app/transformers/conversation_
- * transformer.ts, contact_transformer.ts, message_transformer.ts).
+ * transformer.ts, contact_transformer.ts, message_transformer.ts). What
+ * the bot does in a conversation is conversationBotState() from
+ * @shared/bot_status, recomputed here so a pause ends on screen when its
+ * time comes and the business's status shows at once.
  */
-export type BotStateName = 'on' | 'paused_until' | 'paused' | 'needs_human' | 'off_business'
 
 export type ContactData = {
   id: string
@@ -26,7 +30,7 @@ export type ConversationData = {
   botPausedUntil: string | null
   needsHuman: boolean
   handoffReason: string | null
-  bot: { state: BotStateName; until: string | null }
+  bot: ConversationBotState
   contact: ContactData
   createdAt: string
 }
@@ -81,30 +85,10 @@ export type SelectedConversation = {
   messages: Page<MessageData>
 }
 
-export type InboxBusiness = {
+export type InboxBusiness = BusinessBotFacts & {
   id: string
   name: string
-  botEnabled: boolean
-  botBlockedReason: string | null
+  botStatus: BusinessBotStatus
   takeoverMinutes: number
   canManage: boolean
-}
-
-/**
- * What the bot does in a conversation now. The same rule as
- * Conversation.botState() on the server, evaluated here too so a pause
- * ends on screen when its time comes and the business switch shows at once.
- */
-export function botStateOf(
-  conversation: Pick<ConversationData, 'needsHuman' | 'botEnabled' | 'botPausedUntil'>,
-  businessBotEnabled: boolean,
-  now: number
-): { state: BotStateName; until: string | null } {
-  if (!businessBotEnabled) return { state: 'off_business', until: null }
-  if (conversation.needsHuman) return { state: 'needs_human', until: null }
-  if (!conversation.botEnabled) return { state: 'paused', until: null }
-  if (conversation.botPausedUntil && Date.parse(conversation.botPausedUntil) > now) {
-    return { state: 'paused_until', until: conversation.botPausedUntil }
-  }
-  return { state: 'on', until: null }
 }

@@ -6,6 +6,8 @@ import db from '@adonisjs/lucid/services/db'
 import Conversation from '#models/conversation'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 import { createConversation } from '#tests/helpers/inbox'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
+import { readyForAgent } from '#tests/helpers/agent'
 
 type Row = { id: string; contact: { displayName: string }; lastMessageAt: string }
 
@@ -14,6 +16,7 @@ type Row = { id: string; contact: { displayName: string }; lastMessageAt: string
  * its views and search, and refusals of bad input.
  */
 test.group('API conversations list', (group) => {
+  const fake = fakeEvolutionFor(group)
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   /**
@@ -42,8 +45,8 @@ test.group('API conversations list', (group) => {
     client,
     assert,
   }) => {
-    const { user, business } = await createOwnerWithBusiness()
-    const token = await tokenFor(user)
+    const { business, token } = await connectedBusiness(client, fake)
+    await readyForAgent(business)
     const older = await createConversation(business, {
       pushName: 'Giovanna',
       phone: '5215512345678',
@@ -83,7 +86,7 @@ test.group('API conversations list', (group) => {
       handoffReason: null,
       lastMessageAt: conversation.lastMessageAt!.toISO(),
       botPausedUntil: null,
-      bot: { state: 'on', until: null },
+      bot: { state: 'on', until: null, reason: null },
       contact: {
         id: older.contact.id,
         name: null,

@@ -9,6 +9,7 @@ import WhatsappInstance from '#models/whatsapp_instance'
 import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 import { createConversation, createLongConversation } from '#tests/helpers/inbox'
+import { readyForAgent } from '#tests/helpers/agent'
 
 /**
  * One conversation over the API: its history in keyset pages, a person's
@@ -145,6 +146,7 @@ test.group('API conversation history, replies and controls', (group) => {
     assert,
   }) => {
     const { user, business, token, instance } = await connectedBusiness(client, fake)
+    await readyForAgent(business)
     const { conversation } = await createConversation(business, {
       phone: '5215512345678',
       messages: [{ body: '¿Tienen talla 27?' }],
@@ -292,8 +294,8 @@ test.group('API conversation history, replies and controls', (group) => {
     client,
     assert,
   }) => {
-    const { user, business } = await createOwnerWithBusiness()
-    const token = await tokenFor(user)
+    const { business, token } = await connectedBusiness(client, fake)
+    await readyForAgent(business)
     const { conversation } = await createConversation(business, {
       needsHuman: true,
       handoffReason: 'El cliente pidió hablar con una persona',
@@ -329,7 +331,7 @@ test.group('API conversation history, replies and controls', (group) => {
     business.botEnabled = false
     await business.save()
     const off = await client.get(`/conversations/${conversation.id}`).bearerToken(token)
-    assert.deepEqual(off.body().bot, { state: 'off_business', until: null })
+    assert.deepEqual(off.body().bot, { state: 'off_business', until: null, reason: 'bot_disabled' })
   })
 
   test('resolve and reopen; a second open conversation for a contact is refused', async ({

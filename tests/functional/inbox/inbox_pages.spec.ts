@@ -11,6 +11,7 @@ import { createOwnerWithBusiness } from '#tests/helpers/factories'
 import { createConversation, createLongConversation } from '#tests/helpers/inbox'
 import { inertiaVisit } from '#tests/helpers/inertia'
 import { images } from '#tests/helpers/catalog'
+import { readyForAgent } from '#tests/helpers/agent'
 
 /**
  * The inbox page through its HTTP contract: the Inertia page and the JSON
@@ -33,7 +34,10 @@ test.group('Inbox page and its JSON routes', (group) => {
       id: business.id,
       name: business.name,
       botEnabled: true,
+      hasOpenaiKey: false,
+      botStatus: { state: 'off', reason: 'no_api_key' },
       botBlockedReason: null,
+      whatsappConnected: false,
       takeoverMinutes: 120,
       canManage: true,
     })
@@ -336,7 +340,8 @@ test.group('Inbox page and its JSON routes', (group) => {
   })
 
   test('hand back and resolve from the page', async ({ client, assert }) => {
-    const { user, business } = await createOwnerWithBusiness()
+    const { user, business } = await connectedBusiness(client, fake)
+    await readyForAgent(business)
     const { conversation } = await createConversation(business, {
       needsHuman: true,
       handoffReason: 'Queja',
