@@ -17,7 +17,9 @@ export type MessageType =
   | 'unsupported'
 /**
  * `queued`: waiting for the WhatsApp gateway to come back (the outbound
- * queue sends it).
+ * queue sends it). An outbound message being sent is still `pending` (or
+ * `queued`) with `sendingAt` set: the claim of the worker sending it
+ * (SendWhatsappMessage#deliver), until the gateway's id is recorded.
  */
 export type MessageStatus =
   'received' | 'pending' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed'
@@ -63,6 +65,22 @@ export default class Message extends MessageSchema {
   @belongsTo(() => Conversation)
   declare conversation: BelongsTo<typeof Conversation>
 }
+
+/**
+ * The table's columns, for SQL written by hand (`RETURNING`, `SELECT`):
+ * named, never `*`. A named prepared statement that returns `*` fails
+ * ("cached plan must not change result type") on every process still
+ * running when a migration adds a column: during a rolling deploy, the old
+ * replicas. A list of names keeps its result type.
+ */
+export function messageColumnsSql() {
+  columnsSql ??= [...Message.$columnsDefinitions.values()]
+    .map((definition) => definition.columnName)
+    .join(', ')
+  return columnsSql
+}
+
+let columnsSql: string | undefined
 
 function jsonArray(value: unknown[] | null) {
   return value === null ? null : JSON.stringify(value)

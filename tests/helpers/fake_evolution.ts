@@ -120,6 +120,14 @@ export class FakeEvolution {
     this.#errorAnswers.push({ status, message })
   }
 
+  /**
+   * The id the next send it accepts answers (a test reporting the send
+   * before the answer, as the gateway's send.message may).
+   */
+  get nextSentId() {
+    return `3EB0FAKE${String(this.#sequence + 1).padStart(8, '0')}`
+  }
+
   sent(path: string) {
     return this.requests.filter((request) => request.path.startsWith(path))
   }
@@ -307,8 +315,8 @@ export class FakeEvolution {
         if (this.notOnWhatsapp.has(number.split('@')[0])) {
           return error(400, [{ jid: `${number}@s.whatsapp.net`, exists: false, number }])
         }
+        const id = this.nextSentId
         this.#sequence += 1
-        const id = `3EB0FAKE${String(this.#sequence).padStart(8, '0')}`
         return send(201, {
           key: {
             remoteJid: number.includes('@') ? number : `${number}@s.whatsapp.net`,

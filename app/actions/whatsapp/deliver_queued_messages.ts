@@ -8,13 +8,15 @@ import { GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
  * The outbound queue's job for one conversation: its queued messages go out
  * once, oldest first, now that the gateway may be back. While it is still
  * down this throws, and the job is tried again later; on the last attempt
- * what is left is marked failed, for a person to retry.
+ * what is left is marked failed, for a person to retry. Sends whose claim
+ * went stale are failed first (the job is also scheduled for that).
  */
 @inject()
 export default class DeliverQueuedMessages {
   constructor(private sender: SendWhatsappMessage) {}
 
   async handle(conversationId: string, options: { lastAttempt: boolean }) {
+    await this.sender.failStaleClaims(conversationId)
     const queued = await Message.query()
       .where('conversation_id', conversationId)
       .where('status', 'queued')

@@ -5,9 +5,11 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import Message, {
+  messageColumnsSql,
   type MessageAuthor,
   type MessageDirection,
   type MessageStatus,
+  type MessageType,
   type MediaStatus,
 } from '#models/message'
 import WhatsappInstance from '#models/whatsapp_instance'
@@ -107,6 +109,18 @@ export default class IngestGatewayEvents {
      */
     const author: MessageAuthor = fromBusiness ? 'human' : 'customer'
 
+    if (fromBusiness) {
+      const ours = await this.#settleOwnSend(instance, event)
+      if (ours) {
+        this.events.broadcast(instance.businessId, {
+          type: 'message.updated',
+          conversationId: ours.conversationId,
+          message: new MessageTransformer(ours).toObject(),
+        })
+        return
+      }
+    }
+
     /**
      * Media bytes go to storage before the transaction (no I/O while it is
      * open); a repeated delivery overwrites the same file.
@@ -150,7 +164,7 @@ export default class IngestGatewayEvents {
            ${QUOTED_TEXT_SQL}, :gatewayId, :status, :sentAt, now(), now())
          ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
          DO NOTHING
-         RETURNING *, ${AMENDED_SQL} AS amended`,
+         RETURNING ${messageColumnsSql()}, ${AMENDED_SQL} AS amended`,
         {
           businessId: instance.businessId,
           conversationId: conversation.id,
@@ -215,6 +229,75 @@ export default class IngestGatewayEvents {
   }
 
   /**
+   * The gateway's report of a message from the business side whose id we
+   * do not know yet may be our own send: its `send.message` can arrive
+   * before the HTTP answer of the send (or after that answer's bookkeeping
+   * failed). The message we are sending to this chat with the same content
+   * and no gateway id (claimed by SendWhatsappMessage#deliver) takes the id,
+   * as sent, instead of a copy written by a "person" (a copy would show
+   * twice and stop the bot). `send.message` also settles a send that
+   * timed out or whose claim went stale (failed, "did not answer") in the
+   * last while; a fromMe messages.upsert (the phone) only a send in flight.
+   * Anything else is a person writing: the general path stores it.
+   */
+  async #settleOwnSend(instance: WebhookInstance, event: MessageEvent) {
+    const { chat } = event
+    const columns = messageColumns(event.content)
+    const contact = [
+      'contacts.wa_jid = :jid',
+      chat.phone ? 'contacts.phone IN (:phones)' : null,
+      chat.lid ? 'contacts.lid = :lid OR contacts.wa_jid = :lid' : null,
+    ].filter(Boolean)
+    const statement = namedForKnex(
+      `UPDATE messages SET gateway_message_id = :gatewayId, status = 'sent', error = NULL,
+         updated_at = now()
+       WHERE messages.gateway_message_id IS NULL AND messages.id = (
+         SELECT candidate.id FROM messages candidate
+         JOIN conversations ON conversations.id = candidate.conversation_id
+         JOIN contacts ON contacts.id = conversations.contact_id
+         WHERE candidate.business_id = :businessId AND candidate.direction = 'outbound'
+           AND candidate.gateway_message_id IS NULL AND (${contact.join(' OR ')})
+           AND candidate.type = :type AND candidate.body IS NOT DISTINCT FROM CAST(:body AS text)
+           AND (
+             (candidate.status IN ('pending', 'queued') AND candidate.sending_at IS NOT NULL)
+             OR (CAST(:settlesFailed AS boolean) AND candidate.status = 'failed'
+               AND candidate.error = 'gateway_unavailable'
+               AND candidate.updated_at > now() - interval '${LATE_REPORT_MINUTES} minutes')
+           )
+           AND NOT EXISTS (SELECT 1 FROM messages known
+             WHERE known.business_id = :businessId AND known.gateway_message_id = :gatewayId)
+         ORDER BY candidate.sending_at NULLS LAST, candidate.created_at
+         LIMIT 1
+         FOR UPDATE OF candidate
+       )
+       RETURNING ${messageColumnsSql()}`,
+      {
+        businessId: instance.businessId,
+        gatewayId: event.id,
+        jid: chat.jid,
+        phones: chat.phone ? equivalentDigits(chat.phone) : null,
+        lid: chat.lid,
+        type: columns.type,
+        body: columns.body || null,
+        settlesFailed: event.kind === 'sent',
+      }
+    )
+    try {
+      const settled = await db.rawQuery(statement.text, statement.values)
+      const [row] = settled.rows
+      return row ? Message.$createFromAdapterResult(row)! : null
+    } catch (error) {
+      /**
+       * The same report delivered twice at once gave its id to another
+       * message of ours being sent with the same text: the first delivery
+       * settled it, the general path finds it.
+       */
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null
+      throw error
+    }
+  }
+
+  /**
    * The usual delivery in one statement: a customer we know, with nothing
    * new to learn about them (same WhatsApp name, no other contact sharing
    * their number), writes into their open conversation. The message is
@@ -268,13 +351,18 @@ export default class IngestGatewayEvents {
          FROM target
          ON CONFLICT (business_id, gateway_message_id) WHERE gateway_message_id IS NOT NULL
          DO NOTHING
-         RETURNING *, ${AMENDED_SQL} AS amended
+         RETURNING ${messageColumnsSql()}, ${AMENDED_SQL} AS amended
        ),
-       -- Conversation#noteLastMessage() in SQL: keep the two in step.
+       -- Conversation#noteLastMessage() in SQL: keep the two in step (the
+       -- latest only moves forward; at the same time, the last to arrive).
        noted AS (
          UPDATE conversations
-         SET last_message_at = :sentAt, last_message_preview = :preview,
-           last_message_direction = 'inbound', unread_count = unread_count + 1,
+         SET last_message_at = GREATEST(last_message_at, inserted.sent_at),
+           last_message_preview = CASE WHEN ${FORWARD_SQL} THEN :preview
+             ELSE last_message_preview END,
+           last_message_direction = CASE WHEN ${FORWARD_SQL} THEN 'inbound'
+             ELSE last_message_direction END,
+           unread_count = unread_count + 1,
            updated_at = now()
          FROM inserted
          WHERE conversations.id = inserted.conversation_id
@@ -347,6 +435,7 @@ export default class IngestGatewayEvents {
       businessId: instance.businessId,
       conversationId: stored.conversationId,
       messageId: stored.message.id,
+      type: stored.message.type,
       direction,
       author,
       business: 'business' in stored ? stored.business : undefined,
@@ -512,6 +601,16 @@ export default class IngestGatewayEvents {
   }
 }
 
+/**
+ * How long after a send failed with no answer (or its claim went stale)
+ * the gateway's `send.message` still settles it as sent: the gateway
+ * retries a webhook delivery up to 10 times, 5 s to 300 s apart (about 25
+ * minutes in all).
+ */
+const LATE_REPORT_MINUTES = 30
+
+const UNIQUE_VIOLATION = '23505'
+
 const STATUS_RANK: Record<MessageStatus, number> = {
   received: 0,
   pending: 0,
@@ -535,6 +634,13 @@ const QUOTED_TEXT_SQL = `CASE
   ELSE coalesce(CAST(:quotedText AS text), (SELECT left(quoted.body, 200) FROM messages quoted
     WHERE quoted.business_id = :businessId AND quoted.gateway_message_id = CAST(:quotedId AS text)))
   END`
+
+/**
+ * Whether the message just stored is the conversation's latest (its SET
+ * sees the row before the update).
+ */
+const FORWARD_SQL = `(conversations.last_message_at IS NULL
+  OR conversations.last_message_at <= inserted.sent_at)`
 
 /**
  * Whether edits, a delete or reactions wait for the message just stored.
@@ -567,7 +673,7 @@ function messageColumns(content: MessageContent) {
         body: content.caption,
         mediaMime: content.mimetype,
         mediaName: content.fileName,
-        meta: content.note ? { note: content.note } : null,
+        meta: mediaMeta(content),
       }
     case 'location': {
       const { type, ...place } = content
@@ -625,6 +731,7 @@ declare module '@adonisjs/core/types' {
       businessId: string
       conversationId: string
       messageId: string
+      type: MessageType
       direction: MessageDirection
       author: MessageAuthor
       /**
@@ -634,4 +741,16 @@ declare module '@adonisjs/core/types' {
       business?: BotSettings
     }
   }
+}
+
+/**
+ * What a media message keeps beside its file: a voice or round-video
+ * note, and how long it is.
+ */
+function mediaMeta(content: { note?: string; seconds?: number }) {
+  const meta = {
+    ...(content.note ? { note: content.note } : {}),
+    ...(content.seconds ? { seconds: content.seconds } : {}),
+  }
+  return Object.keys(meta).length > 0 ? meta : null
 }

@@ -520,6 +520,7 @@ function contentOf(
       base64,
       source: source ? source() : null,
       ...(note ? { note } : {}),
+      ...(secondsOf(inner?.seconds) ? { seconds: secondsOf(inner?.seconds)! } : {}),
     }
   }
 
@@ -636,4 +637,13 @@ function withoutThumbnails(value: Record<string, unknown>, depth = 0): Record<st
     kept[name] = nested && depth < 6 ? withoutThumbnails(nested, depth + 1) : field
   }
   return kept
+}
+
+/**
+ * An audio's or video's length in whole seconds, when WhatsApp gave a
+ * sane one.
+ */
+function secondsOf(value: unknown) {
+  const seconds = Number(value)
+  return Number.isFinite(seconds) && seconds > 0 && seconds < 86_400 ? Math.round(seconds) : null
 }

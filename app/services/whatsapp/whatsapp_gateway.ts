@@ -71,6 +71,10 @@ export type MessageContent =
        * A round video note (ptvMessage), a voice note (audio with ptt).
        */
       note?: 'round_video' | 'voice'
+      /**
+       * An audio's or video's length as WhatsApp gives it.
+       */
+      seconds?: number
     }
   | {
       type: 'location'
