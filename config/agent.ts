@@ -24,6 +24,10 @@ const agentConfig = {
    */
   maxPhotosPerTurn: 3,
   /**
+   * Customer photos of a burst the model sees (the newest).
+   */
+  maxImageInputs: 4,
+  /**
    * Room for the conversation's recent messages in the prompt (estimated
    * tokens): the prompt of a turn never grows with the history or catalog.
    */
@@ -60,6 +64,37 @@ const agentConfig = {
    * For models missing from the table: the default model's price.
    */
   fallbackPrice: { input: 0.4, output: 1.6 },
+  /**
+   * Voice notes and audio files, transcribed with the business's key.
+   */
+  transcription: {
+    models: ['gpt-4o-mini-transcribe', 'gpt-4o-transcribe', 'whisper-1'] as const,
+    defaultModel: 'gpt-4o-mini-transcribe',
+    /**
+     * USD per minute of audio (edit as prices change).
+     */
+    pricesPerMinute: {
+      'gpt-4o-mini-transcribe': 0.003,
+      'gpt-4o-transcribe': 0.006,
+      'whisper-1': 0.006,
+    } as Record<string, number>,
+    /**
+     * Longer audio is not transcribed (a 40-minute recording must not
+     * spend the budget): it is left to a person.
+     */
+    maxAudioSeconds: 300,
+    /**
+     * The endpoint's own limit.
+     */
+    maxBytes: 25 * 1024 * 1024,
+    timeoutMs: 60_000,
+    /**
+     * How long a turn waits for the transcripts of its burst before it
+     * answers without them (as the business chose for an audio it could
+     * not hear).
+     */
+    turnWaitMs: 120_000,
+  },
 }
 
 /**

@@ -116,7 +116,7 @@ export class BusinessMemberSchema extends BaseModel {
 }
 
 export class BusinessSchema extends BaseModel {
-  static $columns = ['botBlockedAt', 'botBlockedReason', 'botEnabled', 'country', 'createdAt', 'currency', 'description', 'id', 'industry', 'locale', 'logoKey', 'monthlyBudgetUsd', 'name', 'openaiApiKey', 'openaiBaseUrl', 'openaiKeySuffix', 'openaiKeyVerifiedAt', 'openaiModel', 'replyDelaySeconds', 'takeoverMinutes', 'timezone', 'updatedAt'] as const
+  static $columns = ['botBlockedAt', 'botBlockedReason', 'botEnabled', 'country', 'createdAt', 'currency', 'description', 'id', 'industry', 'locale', 'logoKey', 'monthlyBudgetUsd', 'name', 'openaiApiKey', 'openaiBaseUrl', 'openaiKeySuffix', 'openaiKeyVerifiedAt', 'openaiModel', 'replyDelaySeconds', 'takeoverMinutes', 'timezone', 'transcriptionModel', 'understandMedia', 'unheardAudio', 'updatedAt'] as const
   $columns = BusinessSchema.$columns
   @column.dateTime()
   declare botBlockedAt: DateTime | null
@@ -160,6 +160,12 @@ export class BusinessSchema extends BaseModel {
   declare takeoverMinutes: number
   @column()
   declare timezone: string
+  @column()
+  declare transcriptionModel: string
+  @column()
+  declare understandMedia: boolean
+  @column()
+  declare unheardAudio: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 }
@@ -269,7 +275,7 @@ export class MessageAmendmentSchema extends BaseModel {
 }
 
 export class MessageSchema extends BaseModel {
-  static $columns = ['agentHandledAt', 'agentRunId', 'author', 'body', 'businessId', 'conversationId', 'createdAt', 'deletedAt', 'direction', 'editedAt', 'edits', 'error', 'gatewayMessageId', 'id', 'mediaKey', 'mediaMime', 'mediaName', 'mediaSource', 'mediaStatus', 'meta', 'quotedGatewayId', 'quotedText', 'reactions', 'sentAt', 'sentByUserId', 'status', 'type', 'updatedAt'] as const
+  static $columns = ['agentHandledAt', 'agentRunId', 'author', 'body', 'businessId', 'conversationId', 'createdAt', 'deletedAt', 'direction', 'editedAt', 'edits', 'error', 'gatewayMessageId', 'id', 'mediaKey', 'mediaMime', 'mediaName', 'mediaSource', 'mediaStatus', 'meta', 'quotedGatewayId', 'quotedText', 'reactions', 'sendingAt', 'sentAt', 'sentByUserId', 'status', 'transcript', 'transcriptCostUsd', 'transcriptSeconds', 'transcriptStatus', 'type', 'updatedAt'] as const
   $columns = MessageSchema.$columns
   @column.dateTime()
   declare agentHandledAt: DateTime | null
@@ -318,11 +324,21 @@ export class MessageSchema extends BaseModel {
   @column()
   declare reactions: any | null
   @column.dateTime()
+  declare sendingAt: DateTime | null
+  @column.dateTime()
   declare sentAt: DateTime
   @column()
   declare sentByUserId: string | null
   @column()
   declare status: string
+  @column()
+  declare transcript: string | null
+  @column()
+  declare transcriptCostUsd: string | null
+  @column()
+  declare transcriptSeconds: number | null
+  @column()
+  declare transcriptStatus: string | null
   @column()
   declare type: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })

@@ -18,3 +18,8 @@ emitter.on('whatsapp:simulated_delivery', [
  * A customer's message was stored: schedule the agent's reply.
  */
 emitter.on('whatsapp:message_stored', [() => import('#listeners/schedule_agent_reply'), 'handle'])
+
+/**
+ * A voice note was stored: its words, for the inbox and the agent.
+ */
+emitter.on('whatsapp:message_stored', [() => import('#listeners/schedule_transcription'), 'handle'])

@@ -12,6 +12,9 @@ import {
   OUTBOUND_QUEUE,
   OUTBOUND_RETRY_LIMIT,
   type AgentReplyJob,
+  TRANSCRIPT_QUEUE,
+  TRANSCRIPT_RETRY_LIMIT,
+  type TranscriptJob,
   type OutboundDeliveryJob,
 } from '#services/queue/job_queue'
 
@@ -77,6 +80,14 @@ export async function startWorkers(app: ApplicationService) {
     const { default: AmendMessages } = await import('#actions/whatsapp/amend_messages')
     const amend = await app.container.make(AmendMessages)
     await amend.apply(data.businessId, data.targetGatewayId)
+  })
+
+  await queue.work<TranscriptJob>(TRANSCRIPT_QUEUE, 2, async (data, job) => {
+    const { default: TranscribeMessage } = await import('#actions/agent/transcribe_message')
+    const transcribe = await app.container.make(TranscribeMessage)
+    await transcribe.handle(data.messageId, {
+      lastAttempt: job.retryCount >= TRANSCRIPT_RETRY_LIMIT,
+    })
   })
 
   await queue.work<MediaFetchJob>(MEDIA_QUEUE, 2, async (data, job) => {

@@ -3,6 +3,7 @@ import env from '#start/env'
 import type Business from '#models/business'
 import Product from '#models/product'
 import { AgentModel } from '#services/agent/agent_model'
+import { Transcriber } from '#services/agent/transcriber'
 import { JobQueue } from '#services/queue/job_queue'
 import { startWorkers } from '#jobs/workers'
 import { FakeOpenAI } from '#tests/helpers/fake_openai'
@@ -13,8 +14,8 @@ export const AGENT_KEY = 'sk-test-agent-0123456789abcdefKEYS'
 
 /**
  * Everything the agent talks to, faked as real HTTP servers, and the
- * queue's workers running in this process. Model retries wait 10 ms and
- * calls time out after 1 s instead of 30.
+ * queue's workers running in this process. Model and transcription
+ * retries wait 10 ms and model calls time out after 1 s instead of 30.
  *
  * The tests commit what they write (the workers read it on connections of
  * their own): each makes its own business, so none sees another's data.
@@ -38,12 +39,14 @@ export function agentHarness() {
         AgentModel,
         () => new AgentModel({ timeoutMs: 1_000, retryDelaysMs: [10, 10, 10, 10] })
       )
+      app.container.swap(Transcriber, () => new Transcriber({ retryDelaysMs: [10, 10] }))
       await startWorkers(app)
     },
     async teardown() {
       const queue = await app.container.make(JobQueue)
       await queue.stop(2_000)
       app.container.restore(AgentModel)
+      app.container.restore(Transcriber)
       restoreGateway()
       env.set('OPENAI_BASE_URL', previousBaseUrl ?? '')
       await openai.stop()

@@ -25,6 +25,25 @@ export type ChatReply = {
   delayMs?: number
 }
 
+/**
+ * What the fake answers to one transcription, and what it was sent.
+ */
+export type TranscriptionReply = { text?: string; status?: number; delayMs?: number }
+
+export type TranscriptionRequest = {
+  model: string
+  language: string | null
+  responseFormat: string | null
+  fileName: string
+  fileType: string
+  fileBytes: Buffer
+}
+
+/**
+ * The endpoint's formats (by file extension), as the API documents them.
+ */
+const AUDIO_EXTENSIONS = ['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'ogg', 'wav', 'webm']
+
 export type RecordedRequest = {
   method: string
   path: string
@@ -51,6 +70,12 @@ export class FakeOpenAI {
   chat: (request: ChatRequest) => ChatReply | Promise<ChatReply> = () => ({
     content: 'Hola, ¿en qué te ayudo?',
   })
+  /**
+   * Speech to text: answers each POST /v1/audio/transcriptions.
+   */
+  transcribe: (request: TranscriptionRequest) => TranscriptionReply | Promise<TranscriptionReply> =
+    () => ({ text: 'Hola, ¿tienen envíos?' })
+  transcriptions: TranscriptionRequest[] = []
   #server?: Server
 
   get baseUrl() {
@@ -73,6 +98,8 @@ export class FakeOpenAI {
     this.acceptedKeys.clear()
     this.failWith = null
     this.chat = () => ({ content: 'Hola, ¿en qué te ayudo?' })
+    this.transcribe = () => ({ text: 'Hola, ¿tienen envíos?' })
+    this.transcriptions = []
   }
 
   chatRequests() {
@@ -99,7 +126,9 @@ export class FakeOpenAI {
     for await (const chunk of req) {
       chunks.push(chunk as Buffer)
     }
-    const raw = Buffer.concat(chunks).toString('utf8')
+    const bytes = Buffer.concat(chunks)
+    const multipart = String(req.headers['content-type']).startsWith('multipart/form-data')
+    const raw = multipart ? '' : bytes.toString('utf8')
     const authorization = req.headers.authorization
     this.requests.push({
       method: req.method ?? 'GET',
@@ -180,6 +209,78 @@ export class FakeOpenAI {
       })
     }
 
+    if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
+      return this.#transcription(req, bytes, send)
+    }
+
     return send(404, { error: { message: `Unknown route ${req.method} ${req.url}` } })
+  }
+
+  /**
+   * POST /v1/audio/transcriptions as the API documents it: multipart form
+   * with `file` and `model` (required), `language`, `response_format`;
+   * answers `{ text, usage }` (usage by tokens for the gpt-4o models, by
+   * duration for whisper-1), 400 for a missing field or a format it does
+   * not read.
+   */
+  async #transcription(
+    req: IncomingMessage,
+    bytes: Buffer,
+    send: (status: number, body: unknown) => void
+  ) {
+    const form = await new Request('http://fake/upload', {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type']) },
+      body: bytes,
+    }).formData()
+    const file = form.get('file')
+    const model = form.get('model')
+    if (!(file instanceof File) || typeof model !== 'string' || !model) {
+      return send(400, {
+        error: {
+          message: 'you must provide a model parameter and a file',
+          type: 'invalid_request_error',
+        },
+      })
+    }
+    const extension = file.name.split('.').pop()?.toLowerCase() ?? ''
+    if (!AUDIO_EXTENSIONS.includes(extension)) {
+      return send(400, {
+        error: {
+          message: `Invalid file format. Supported formats: ${JSON.stringify(AUDIO_EXTENSIONS)}`,
+          type: 'invalid_request_error',
+        },
+      })
+    }
+    const request: TranscriptionRequest = {
+      model,
+      language: typeof form.get('language') === 'string' ? String(form.get('language')) : null,
+      responseFormat:
+        typeof form.get('response_format') === 'string'
+          ? String(form.get('response_format'))
+          : null,
+      fileName: file.name,
+      fileType: file.type,
+      fileBytes: Buffer.from(await file.arrayBuffer()),
+    }
+    this.transcriptions.push(request)
+    const reply = await this.transcribe(request)
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+    if (reply.status) {
+      return send(reply.status, {
+        error: { message: `Simulated ${reply.status}`, type: 'server_error' },
+      })
+    }
+    const text = reply.text ?? ''
+    const usage =
+      model === 'whisper-1'
+        ? { type: 'duration', seconds: Math.max(1, Math.round(request.fileBytes.length / 2000)) }
+        : {
+            type: 'tokens',
+            input_tokens: 50,
+            output_tokens: Math.ceil(text.length / 4),
+            total_tokens: 50 + Math.ceil(text.length / 4),
+          }
+    return send(200, { text, usage })
   }
 }

@@ -22,6 +22,7 @@ import {
   TurnAbortedError,
 } from '#services/agent/agent_errors'
 import { BotGate } from '#services/agent/bot_gate'
+import { awaitsTranscript, isUnheard } from '#services/agent/voice_notes'
 import type { GateReason } from '#shared/bot_status'
 import agentConfig from '#config/agent'
 import { estimateCost } from '#services/agent/pricing'
@@ -30,7 +31,13 @@ import MediaStorage from '#services/media_storage'
 import { JobQueue } from '#services/queue/job_queue'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 
-export type SkipReason = GateReason
+export type SkipReason = GateReason | 'unheard_audio'
+
+/**
+ * While a voice note is being transcribed, the turn looks again this
+ * often (besides being asked when the transcript is done).
+ */
+const TRANSCRIPT_LOOK_SECONDS = 5
 
 export type AnswerOptions = {
   source: RunSource
@@ -130,6 +137,20 @@ export default class AnswerConversation {
       }
     }
 
+    /**
+     * A voice note of the burst is still being transcribed: the turn waits
+     * for its words (the transcription asks for the reply again when it is
+     * done; this look is the fallback), at most turnWaitMs.
+     */
+    const waitingSince = pending.find((message) => awaitsTranscript(message, business))?.createdAt
+    if (
+      waitingSince &&
+      -waitingSince.diffNow().milliseconds < agentConfig.transcription.turnWaitMs
+    ) {
+      await this.queue.scheduleReply(conversation.id, TRANSCRIPT_LOOK_SECONDS)
+      return { kind: 'rescheduled' }
+    }
+
     const skip = await this.gate.reason(business, conversation, {
       instance,
       needsWhatsapp: !options.dryRun,
@@ -156,6 +177,9 @@ export default class AnswerConversation {
         return { kind: 'nothing_to_answer' }
       }
       run.triggerMessageIds = triggers.map((message) => message.id)
+      if (business.unheardAudio === 'human' && triggers.some(isUnheard)) {
+        return await this.#handOffUnheard(business, conversation, run, triggers)
+      }
       return await this.#answer(business, conversation, run, triggers, options)
     } catch (error) {
       if (error instanceof TurnAbortedError) {
@@ -691,6 +715,28 @@ export default class AnswerConversation {
         { client: trx }
       )
     })
+  }
+
+  /**
+   * An audio the bot could not hear, and the business wants a person for
+   * it: the conversation waits for one, the bot says nothing.
+   */
+  async #handOffUnheard(
+    business: Business,
+    conversation: Conversation,
+    run: AgentRun,
+    triggers: Message[]
+  ): Promise<AnswerResult> {
+    const i18n = i18nManager.locale(business.locale === 'en' ? 'en' : 'es')
+    await db.transaction(async (trx) => {
+      await this.#markHandled(triggers, trx)
+      await this.botControl.needHuman(conversation, i18n.t('agent.handoff_unheard_audio'), trx)
+      run.useTransaction(trx)
+      run.merge({ outcome: 'skipped', reason: 'unheard_audio', finishedAt: DateTime.now() })
+      await run.save()
+    })
+    this.botControl.changed(conversation)
+    return { kind: 'skipped', reason: 'unheard_audio', runId: run.id }
   }
 
   /**

@@ -1,15 +1,29 @@
 import { DateTime } from 'luxon'
+import sharp from 'sharp'
+import { inject } from '@adonisjs/core'
+import logger from '@adonisjs/core/services/logger'
+import MediaStorage from '#services/media_storage'
 import i18nManager from '@adonisjs/i18n/services/main'
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages'
 import agentConfig from '#config/agent'
 import type Business from '#models/business'
 import Message from '#models/message'
 import BusinessKnowledge from '#services/business_knowledge'
+import { isUnheard } from '#services/agent/voice_notes'
 
 /**
  * A message of the conversation as the model sees it.
  */
-export type TranscriptEntry = { role: 'customer' | 'business'; text: string }
+export type TranscriptEntry = {
+  role: 'customer' | 'business'
+  text: string
+  /**
+   * Photos the model sees (data URLs of a downscaled copy): the customer's
+   * photos of the burst being answered only; older ones are their caption
+   * and what was said about them.
+   */
+  images?: string[]
+}
 
 /**
  * The prompt of a turn, bounded: the master prompt, the business's profile
@@ -18,8 +32,12 @@ export type TranscriptEntry = { role: 'customer' | 'business'; text: string }
  * messages within a token budget. The catalog is reached through tools,
  * never pasted: the prompt does not grow with it.
  */
+@inject()
 export class AgentContext {
-  constructor(private knowledge: BusinessKnowledge = new BusinessKnowledge()) {}
+  constructor(
+    private storage: MediaStorage,
+    private knowledge: BusinessKnowledge
+  ) {}
 
   async system(business: Business, now = DateTime.now()): Promise<SystemMessage> {
     const locale = business.locale === 'en' ? 'en' : 'es'
@@ -61,22 +79,91 @@ export class AgentContext {
 
     const locale = business.locale === 'en' ? 'en' : 'es'
     const i18n = i18nManager.locale(locale)
-    return fitBudget(
-      recent.map((message) => ({
-        role: message.direction === 'inbound' ? 'customer' : 'business',
-        text: describe(message, (key, data) => i18n.t(`agent.${key}`, data)),
-      }))
-    ).reverse()
+    const seen = new Set(
+      business.understandMedia
+        ? recent
+            .filter(isNewPhoto)
+            .slice(0, agentConfig.maxImageInputs)
+            .map((message) => message.id)
+        : []
+    )
+    const entries = await Promise.all(
+      recent.map(async (message): Promise<TranscriptEntry> => {
+        const entry: TranscriptEntry = {
+          role: message.direction === 'inbound' ? 'customer' : 'business',
+          text: describe(message, (key, data) => i18n.t(`agent.${key}`, data)),
+        }
+        if (!seen.has(message.id)) return entry
+        const image = await this.#modelImage(message)
+        return image ? { ...entry, images: [image] } : entry
+      })
+    )
+    return fitBudget(entries).reverse()
+  }
+
+  /**
+   * A photo as the model gets it: a JPEG at most MODEL_IMAGE_SIDE pixels
+   * a side (the provider cannot reach our storage, and a smaller image
+   * costs fewer tokens), as a data URL. Null when it cannot be read.
+   */
+  async #modelImage(message: Message) {
+    try {
+      const bytes = await this.storage.read(message.mediaKey!)
+      const jpeg = await sharp(bytes)
+        .rotate()
+        .resize({
+          width: MODEL_IMAGE_SIDE,
+          height: MODEL_IMAGE_SIDE,
+          fit: 'inside',
+          withoutEnlargement: true,
+        })
+        .jpeg({ quality: 80 })
+        .toBuffer()
+      return `data:image/jpeg;base64,${jpeg.toString('base64')}`
+    } catch (error) {
+      logger.warn(
+        { err: error, messageId: message.id },
+        'a photo could not be prepared for the model'
+      )
+      return null
+    }
   }
 
   messages(system: SystemMessage, transcript: TranscriptEntry[]): BaseMessage[] {
     return [
       system,
-      ...transcript.map((entry) =>
-        entry.role === 'customer' ? new HumanMessage(entry.text) : new AIMessage(entry.text)
-      ),
+      ...transcript.map((entry) => {
+        if (entry.role === 'business') return new AIMessage(entry.text)
+        if (!entry.images?.length) return new HumanMessage(entry.text)
+        return new HumanMessage({
+          content: [
+            { type: 'text', text: entry.text },
+            ...entry.images.map((url) => ({ type: 'image_url', image_url: { url } })),
+          ],
+        })
+      }),
     ]
   }
+}
+
+/**
+ * The longest side of a photo the model sees.
+ */
+const MODEL_IMAGE_SIDE = 1024
+
+/**
+ * A customer's photo of the burst being answered (not a sticker), whose
+ * file is here.
+ */
+function isNewPhoto(message: Message) {
+  return (
+    message.type === 'image' &&
+    message.direction === 'inbound' &&
+    message.author === 'customer' &&
+    !message.agentHandledAt &&
+    !message.deletedAt &&
+    message.mediaKey !== null
+  )
 }
 
 /**
@@ -128,6 +215,18 @@ function content(message: Message, t: (key: string, data?: Record<string, unknow
       )
       .join('; ')
     return listed ? `${placeholder} ${listed}` : placeholder
+  }
+  if (message.type === 'audio') {
+    /**
+     * A voice note is the words said (the customer's, or the owner's own
+     * from the phone); one that could not be heard says so.
+     */
+    if (message.transcript) {
+      return t(message.direction === 'inbound' ? 'media.voice_note' : 'media.owner_voice_note', {
+        text: message.transcript,
+      })
+    }
+    if (message.direction === 'inbound' && isUnheard(message)) return t('media.audio_unheard')
   }
   if (message.direction === 'outbound') return message.body ?? placeholder
   return message.body ? `${placeholder} ${message.body}` : placeholder

@@ -11,14 +11,20 @@ export class AgentUsage {
    * string with six places.
    */
   async spentThisMonth(business: Business, now = DateTime.now()): Promise<string> {
-    const monthStart = now.setZone(business.timezone).startOf('month')
-    const row = await db
-      .from('agent_runs')
-      .where('business_id', business.id)
-      .where('created_at', '>=', monthStart.toJSDate())
-      .sum('cost_usd as spent')
-      .first()
-    return String(row?.spent ?? '0')
+    const monthStart = now.setZone(business.timezone).startOf('month').toJSDate()
+    /**
+     * The agent's turns and the voice notes it transcribed.
+     */
+    const { rows } = await db.rawQuery<{ rows: { spent: string | null }[] }>(
+      `SELECT (
+         coalesce((SELECT sum(cost_usd) FROM agent_runs
+                   WHERE business_id = ? AND created_at >= ?), 0)
+       + coalesce((SELECT sum(transcript_cost_usd) FROM messages
+                   WHERE business_id = ? AND created_at >= ? AND transcript_cost_usd IS NOT NULL), 0)
+       )::numeric(14, 6)::text AS spent`,
+      [business.id, monthStart, business.id, monthStart]
+    )
+    return rows[0]?.spent ?? '0'
   }
 
   async budgetReached(business: Business, now = DateTime.now()) {

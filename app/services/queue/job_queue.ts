@@ -44,6 +44,16 @@ export const MEDIA_RETRY_LIMIT = 6
 
 export type MediaFetchJob = { messageId: string }
 
+/**
+ * Voice notes transcribed with the business's key (the transcriber retries
+ * the provider itself): a job that crashed is retried twice, 3 s then 6 s
+ * later; then the audio is "unheard" and the business's choice applies.
+ */
+export const TRANSCRIPT_QUEUE = 'message-transcripts'
+export const TRANSCRIPT_RETRY_LIMIT = 2
+
+export type TranscriptJob = { messageId: string }
+
 const QUEUES: Record<string, Omit<Queue, 'name'>> = {
   [AGENT_REPLY_QUEUE]: {
     /**
@@ -74,6 +84,15 @@ const QUEUES: Record<string, Omit<Queue, 'name'>> = {
     retryDelay: 10,
     retryBackoff: true,
     retryDelayMax: 300,
+    notify: true,
+  },
+  [TRANSCRIPT_QUEUE]: {
+    expireInSeconds: 180,
+    heartbeatSeconds: 10,
+    retryLimit: TRANSCRIPT_RETRY_LIMIT,
+    retryDelay: 3,
+    retryBackoff: true,
+    retryDelayMax: 30,
     notify: true,
   },
   [AMENDMENT_QUEUE]: {
@@ -239,6 +258,17 @@ export class JobQueue {
     const boss = await this.start()
     await boss.send(MEDIA_QUEUE, { messageId } satisfies MediaFetchJob, { singletonKey: messageId })
     this.#wake(MEDIA_QUEUE, 0)
+  }
+
+  /**
+   * Transcribes a voice note now (one job per message).
+   */
+  async scheduleTranscription(messageId: string) {
+    const boss = await this.start()
+    await boss.send(TRANSCRIPT_QUEUE, { messageId } satisfies TranscriptJob, {
+      singletonKey: messageId,
+    })
+    this.#wake(TRANSCRIPT_QUEUE, 0)
   }
 
   async work<T extends object>(queue: string, concurrency: number, handler: Handler<T>) {

@@ -1,0 +1,184 @@
+import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
+import AgentRun from '#models/agent_run'
+import Conversation from '#models/conversation'
+import Message from '#models/message'
+import { AgentUsage } from '#services/agent/agent_usage'
+import { FakeEvolution, PIXEL_JPEG } from '#tests/helpers/fake_evolution'
+import { upsert } from '#tests/fixtures/evolution_deliveries'
+import { connectedBusiness } from '#tests/helpers/whatsapp'
+import { agentHarness, eventually, readyForAgent } from '#tests/helpers/agent'
+
+const CUSTOMER = '5215512345678@s.whatsapp.net'
+/**
+ * An Ogg/Opus file's first bytes: what the endpoint gets, as it came.
+ */
+const VOICE_NOTE = Buffer.from('OggS\u0000\u0002fake opus voice note bytes').toString('base64')
+
+test.group('Voice notes and photos: the agent hears and sees what customers send', (group) => {
+  const harness = agentHarness()
+  group.setup(async () => {
+    await harness.setup()
+    return () => harness.teardown()
+  })
+  group.each.setup(() => harness.reset())
+
+  const { openai, gateway } = harness
+  let sequence = 0
+  const voiceNote = (instanceName: string, seconds = 6) =>
+    gateway.deliver(
+      instanceName,
+      'messages.upsert',
+      upsert(`VOICE-${++sequence}`, {
+        audioMessage: { mimetype: 'audio/ogg; codecs=opus', seconds, ptt: true },
+        base64: VOICE_NOTE,
+      })
+    )
+  const customerSays = (instanceName: string, text: string) =>
+    gateway.deliver(
+      instanceName,
+      'messages.upsert',
+      FakeEvolution.textMessage({ id: `VTEXT-${++sequence}`, from: CUSTOMER, text })
+    )
+  const botTexts = () =>
+    gateway.sent('/message/sendText').map((request) => request.body.text as string)
+  const userWords = (request: { messages: { role: string; content: unknown }[] }) =>
+    request.messages
+      .filter((message) => message.role === 'user')
+      .map((message) => String(message.content))
+
+  test('a burst of text, voice note, text is answered once, after the transcript', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business, 1)
+    openai.transcribe = () => ({ text: '¿Tienen el de la foto en talla 26?', delayMs: 1_500 })
+    openai.script({ content: 'Sí, lo tenemos en talla 26.' })
+
+    await customerSays(instance.instanceName, 'Hola')
+    await voiceNote(instance.instanceName)
+    await customerSays(instance.instanceName, 'gracias')
+    await eventually(async () => botTexts().length > 0)
+    await sleep(500)
+
+    assert.deepEqual(botTexts(), ['Sí, lo tenemos en talla 26.'])
+    const [request] = openai.chatRequests()
+    assert.lengthOf(openai.chatRequests(), 1)
+    assert.deepEqual(userWords(request), [
+      'Hola',
+      '[Nota de voz del cliente] ¿Tienen el de la foto en talla 26?',
+      'gracias',
+    ])
+
+    /**
+     * The endpoint got the file as WhatsApp sent it, with the business's
+     * model and language.
+     */
+    const [transcription] = openai.transcriptions
+    assert.equal(transcription.model, 'gpt-4o-mini-transcribe')
+    assert.equal(transcription.language, 'es')
+    assert.equal(transcription.fileType, 'audio/ogg')
+    assert.match(transcription.fileName, /\.ogg$/)
+    assert.equal(transcription.fileBytes.toString('base64'), VOICE_NOTE)
+
+    const audio = await Message.query()
+      .where('business_id', business.id)
+      .where('type', 'audio')
+      .firstOrFail()
+    assert.equal(audio.transcript, '¿Tienen el de la foto en talla 26?')
+    assert.equal(audio.transcriptSeconds, 6)
+    assert.equal(audio.transcriptCostUsd, '0.000300', '6 s at $0.003 a minute')
+    const usage = new AgentUsage()
+    const run = await AgentRun.findByOrFail('business_id', business.id)
+    assert.equal(
+      Number(await usage.spentThisMonth(business)).toFixed(6),
+      (Number(run.costUsd) + 0.0003).toFixed(6),
+      'the voice note counts in the month and the budget'
+    )
+  })
+
+  test('a voice note that cannot be heard: the bot asks the customer to write it', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    openai.transcribe = () => ({ status: 500 })
+    openai.script({ content: 'Perdona, no pude escuchar tu audio. ¿Me lo escribes?' })
+
+    await voiceNote(instance.instanceName)
+    await eventually(async () => botTexts().length > 0)
+    const [request] = openai.chatRequests()
+    assert.include(userWords(request).at(-1)!, 'no se pudo escuchar')
+    assert.deepEqual(botTexts(), ['Perdona, no pude escuchar tu audio. ¿Me lo escribes?'])
+    assert.lengthOf(openai.transcriptions, 3, 'tried three times before giving up')
+  })
+
+  test('a voice note that cannot be heard, when the business wants a person for it', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    business.unheardAudio = 'human'
+    await business.save()
+    openai.transcribe = () => ({ status: 500 })
+
+    await voiceNote(instance.instanceName)
+    const conversation = await eventually(async () => {
+      const found = await Conversation.findBy('business_id', business.id)
+      return found?.needsHuman ? found : null
+    })
+    assert.equal(
+      conversation.handoffReason,
+      'El cliente envió un audio que el bot no pudo escuchar.'
+    )
+    await sleep(300)
+    assert.lengthOf(openai.chatRequests(), 0, 'the model is not asked')
+    assert.deepEqual(botTexts(), [])
+  })
+
+  test('the photos of the burst reach the model as images; older ones as their caption', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    const photo = (id: string, caption: string) =>
+      gateway.deliver(
+        instance.instanceName,
+        'messages.upsert',
+        upsert(id, {
+          imageMessage: { mimetype: 'image/jpeg', caption },
+          base64: PIXEL_JPEG,
+        })
+      )
+    openai.script({ content: 'Lindo modelo.' }, { content: '¿Algo más?' })
+
+    await photo(`PHOTO-${++sequence}`, 'este')
+    await eventually(async () => botTexts().length > 0)
+    const [first] = openai.chatRequests()
+    const content = first.messages.at(-1)!.content as {
+      type: string
+      text?: string
+      image_url?: { url: string }
+    }[]
+    assert.equal(content[0].type, 'text')
+    assert.include(content[0].text, 'este')
+    assert.equal(content[1].type, 'image_url')
+    assert.match(content[1].image_url!.url, /^data:image\/jpeg;base64,/)
+
+    await customerSays(instance.instanceName, '¿y en rojo?')
+    await eventually(async () => botTexts().length > 1)
+    const [, second] = openai.chatRequests()
+    const older = second.messages.find(
+      (message) => message.role === 'user' && typeof message.content === 'string'
+    )
+    assert.include(String(older!.content), 'este', 'the earlier photo is its caption now')
+    assert.isFalse(
+      second.messages.some((message) => Array.isArray(message.content)),
+      'not sent to the model again'
+    )
+  })
+})
