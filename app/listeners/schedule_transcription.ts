@@ -1,5 +1,6 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
+import Message from '#models/message'
 import { JobQueue } from '#services/queue/job_queue'
 import type { EventsList } from '@adonisjs/core/types'
 
@@ -17,6 +18,10 @@ export default class ScheduleTranscription {
   async handle(event: EventsList['whatsapp:message_stored']) {
     if (event.type !== 'audio') return
     try {
+      await Message.query()
+        .where('id', event.messageId)
+        .whereNull('transcript_status')
+        .update({ transcriptStatus: 'pending' })
       await this.queue.scheduleTranscription(event.messageId)
     } catch (error) {
       logger.error({ err: error, messageId: event.messageId }, 'could not schedule a transcription')

@@ -43,6 +43,10 @@ const SEARCH_STRETCH = 400
  */
 const CONTACT_SEARCH_SQL = `lower(atiende_unaccent(coalesce(contacts.name, '') || ' ' || coalesce(contacts.push_name, '') || ' ' || coalesce(contacts.phone, '')))`
 const BODY_SEARCH_SQL = 'lower(atiende_unaccent(messages.body))'
+/**
+ * A voice note is found by its words.
+ */
+const TRANSCRIPT_SEARCH_SQL = 'lower(atiende_unaccent(messages.transcript))'
 
 export type ConversationListOptions = {
   filter?: InboxFilter
@@ -293,13 +297,14 @@ export default class InboxQueries {
       [businessId, ...contactBindings]
     )
 
-    const bodyMatch = `${BODY_SEARCH_SQL} LIKE lower(atiende_unaccent(?))`
+    const bodyMatch = `(${BODY_SEARCH_SQL} LIKE lower(atiende_unaccent(?))
+      OR ${TRANSCRIPT_SEARCH_SQL} LIKE lower(atiende_unaccent(?)))`
     const messages =
       foldForSearch(term).length >= MIN_MESSAGE_SEARCH_LENGTH
         ? await this.#matches(
             `SELECT messages.conversation_id AS id FROM messages
              WHERE messages.business_id = ? AND ${bodyMatch}`,
-            [businessId, pattern]
+            [businessId, pattern, pattern]
           )
         : []
 
@@ -324,9 +329,10 @@ export default class InboxQueries {
     if (messages === 'walk') {
       clauses.push(
         `(SELECT 1 FROM messages WHERE messages.conversation_id = conversations.id
-          AND (${BODY_SEARCH_SQL} || '') LIKE lower(atiende_unaccent(?)) LIMIT 1) IS NOT NULL`
+          AND ((${BODY_SEARCH_SQL} || '') LIKE lower(atiende_unaccent(?))
+            OR (${TRANSCRIPT_SEARCH_SQL} || '') LIKE lower(atiende_unaccent(?))) LIMIT 1) IS NOT NULL`
       )
-      bindings.push(pattern)
+      bindings.push(pattern, pattern)
     } else if (messages.length > 0) {
       clauses.push('conversations.id = ANY(?::uuid[])')
       bindings.push(`{${messages.join(',')}}`)

@@ -37,6 +37,11 @@ export default class MessageTransformer extends BaseTransformer<Message> {
       edits: message.edits ?? [],
       deletedAt: message.deletedAt?.toISO() ?? null,
       reactions: message.reactions ?? [],
+      /**
+       * A voice note's words (pending while they are on their way).
+       */
+      transcript: message.deletedAt ? null : message.transcript,
+      transcriptStatus: message.deletedAt ? null : message.transcriptStatus,
       sentAt: message.sentAt.toISO()!,
     }
   }

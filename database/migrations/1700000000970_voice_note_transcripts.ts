@@ -41,7 +41,7 @@ export default class extends BaseSchema {
     this.schema.raw(
       `CREATE INDEX messages_transcript_search_index
        ON messages USING gin (lower(atiende_unaccent(transcript)) gin_trgm_ops)
-       WITH (gin_pending_list_limit = 256) WHERE transcript IS NOT NULL`
+       WITH (gin_pending_list_limit = 256)`
     )
   }
 

@@ -213,6 +213,7 @@ export default class AmendMessages {
       message.mediaStatus = null
       message.mediaSource = null
       message.quotedText = null
+      message.transcript = null
       /**
        * A message deleted before the bot answered it is not answered.
        */

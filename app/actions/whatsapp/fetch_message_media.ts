@@ -107,6 +107,12 @@ export default class FetchMessageMedia {
       return 'skipped'
     }
     this.#broadcast(updated)
+    /**
+     * A voice note's file is here: now its words.
+     */
+    if (updated.type === 'audio' && updated.mediaStatus === 'ready') {
+      await this.queue.scheduleTranscription(updated.id)
+    }
     return updated.mediaStatus === 'ready' ? 'stored' : (updated.mediaStatus as MediaFetchOutcome)
   }
 

@@ -66,6 +66,8 @@ export type MessageData = {
   edits: { text: string | null; at: string }[]
   deletedAt: string | null
   reactions: { emoji: string; fromMe: boolean; at: string }[]
+  transcript: string | null
+  transcriptStatus: 'pending' | 'done' | 'failed' | 'too_long' | 'off' | null
   sentAt: string
 }
 

@@ -51,7 +51,7 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
     client,
     assert,
   }) => {
-    const { business, instance } = await connectedBusiness(client, gateway)
+    const { business, instance, token } = await connectedBusiness(client, gateway)
     await readyForAgent(business, 1)
     openai.transcribe = () => ({ text: '¿Tienen el de la foto en talla 26?', delayMs: 1_500 })
     openai.script({ content: 'Sí, lo tenemos en talla 26.' })
@@ -89,6 +89,28 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
     assert.equal(audio.transcript, '¿Tienen el de la foto en talla 26?')
     assert.equal(audio.transcriptSeconds, 6)
     assert.equal(audio.transcriptCostUsd, '0.000300', '6 s at $0.003 a minute')
+    /**
+     * The inbox shows the words under the audio, and finds the
+     * conversation by them.
+     */
+    const messages = await client
+      .get(`/conversations/${audio.conversationId}/messages`)
+      .bearerToken(token)
+    messages.assertStatus(200)
+    assert.containSubset(
+      messages.body().data.find((message: { type: string }) => message.type === 'audio'),
+      { transcript: '¿Tienen el de la foto en talla 26?', transcriptStatus: 'done' }
+    )
+    const found = await client
+      .get('/conversations')
+      .bearerToken(token)
+      .qs({ business_id: business.id, q: 'talla 26' })
+    found.assertStatus(200)
+    assert.deepEqual(
+      found.body().data.map((conversation: { id: string }) => conversation.id),
+      [audio.conversationId]
+    )
+
     const usage = new AgentUsage()
     const run = await AgentRun.findByOrFail('business_id', business.id)
     assert.equal(
