@@ -36,6 +36,13 @@ export type BusinessData = {
   openaiKeyVerifiedAt: string | null
   botEnabled: boolean
   /**
+   * Voice notes and photos go to the business's AI provider; an audio that
+   * cannot be heard gets a request to write it (ask) or a person (human).
+   */
+  understandMedia: boolean
+  unheardAudio: 'ask' | 'human'
+  transcriptionModel: string
+  /**
    * Whether the bot answers customers now, or why not; the page
    * recomputes it with businessBotStatus() from the facts around it.
    */

@@ -67,6 +67,7 @@ router
         router.get('/settings/ai', [AiSettingsController, 'show']).as('settings.ai')
         router.put('/settings/ai', [AiSettingsController, 'update']).as('settings.ai.update')
         router.put('/settings/bot', [AiSettingsController, 'toggleBot']).as('settings.bot')
+        router.put('/settings/media', [AiSettingsController, 'updateMedia']).as('settings.media')
       })
       .use(middleware.currentBusiness())
   })

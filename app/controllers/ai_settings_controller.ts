@@ -4,7 +4,12 @@ import SaveOpenaiSettings from '#actions/businesses/save_openai_settings'
 import BusinessTransformer from '#transformers/business_transformer'
 import BusinessPolicy from '#policies/business_policy'
 import { BusinessEvents } from '#services/business_events'
-import { aiSettingsFormValidator, botToggleValidator } from '#validators/business'
+import {
+  aiSettingsFormValidator,
+  botToggleValidator,
+  mediaSettingsValidator,
+} from '#validators/business'
+import agentConfig from '#config/agent'
 
 export const SUGGESTED_MODELS = ['gpt-4.1-mini', 'gpt-4.1', 'gpt-4.1-nano', 'gpt-4o-mini', 'gpt-4o']
 
@@ -13,7 +18,21 @@ export default class AiSettingsController {
     return inertia.render('settings/ai', {
       business: BusinessTransformer.transform(business),
       suggestedModels: SUGGESTED_MODELS,
+      transcriptionModels: agentConfig.transcription.models,
     })
+  }
+
+  /**
+   * Voice notes and photos: understood with the business's provider, or
+   * not sent to it at all.
+   */
+  async updateMedia({ request, response, business, bouncer, session, i18n }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
+    const payload = await request.validateUsing(mediaSettingsValidator)
+    business.merge(payload)
+    await business.save()
+    session.flash('success', i18n.t('ai.media.saved'))
+    return response.redirect().back()
   }
 
   @inject()

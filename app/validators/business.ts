@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import agentConfig from '#config/agent'
 import { wellFormed } from '#validators/well_formed'
 import { getCountries } from 'libphonenumber-js'
 
@@ -85,6 +86,16 @@ export const aiSettingsFormValidator = vine.create({
   openaiApiKey: openaiKey().optional(),
   openaiModel: openaiModel(),
   openaiBaseUrl: openaiBaseUrl().optional(),
+})
+
+/**
+ * Voice notes and photos: whether they go to the business's AI provider,
+ * what an audio that cannot be heard gets, and the transcription model.
+ */
+export const mediaSettingsValidator = vine.create({
+  understandMedia: vine.boolean({ strict: true }),
+  unheardAudio: vine.enum(['ask', 'human'] as const),
+  transcriptionModel: vine.enum(agentConfig.transcription.models),
 })
 
 export const botToggleValidator = vine.create({

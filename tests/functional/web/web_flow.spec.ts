@@ -148,6 +148,43 @@ test.group('Web app', (group) => {
     })
   })
 
+  test('voice notes and photos: the owner chooses, and a bad choice is a field error', async ({
+    client,
+    assert,
+  }) => {
+    const { user, business } = await createOwnerWithBusiness()
+    const put = (body: Record<string, unknown>) =>
+      client
+        .put('/settings/media')
+        .loginAs(user)
+        .withCsrfToken()
+        .header('x-inertia', 'true')
+        .json(body)
+        .redirects(0)
+
+    const refused = await put({
+      understandMedia: true,
+      unheardAudio: 'ask',
+      transcriptionModel: 'gpt-9-transcribe',
+    })
+    assert.property(refused.flashMessages().inputErrorsBag, 'transcriptionModel')
+    await business.refresh()
+    assert.equal(business.transcriptionModel, 'gpt-4o-mini-transcribe', 'nothing half-written')
+
+    await put({ understandMedia: false, unheardAudio: 'human', transcriptionModel: 'whisper-1' })
+    await business.refresh()
+    assert.isFalse(business.understandMedia)
+    assert.equal(business.unheardAudio, 'human')
+    assert.equal(business.transcriptionModel, 'whisper-1')
+
+    const page = await inertiaVisit(client, '/settings/ai', { user })
+    assert.containSubset(page.body().props.business, {
+      understandMedia: false,
+      unheardAudio: 'human',
+      transcriptionModel: 'whisper-1',
+    })
+    assert.include(page.body().props.transcriptionModels, 'gpt-4o-mini-transcribe')
+  })
   test('the business switcher only accepts the user’s own businesses', async ({
     client,
     assert,
