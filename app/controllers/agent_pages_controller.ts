@@ -133,7 +133,38 @@ export default class AgentPagesController {
       .groupByRaw('1')
       .orderByRaw('1 DESC')
 
+    /**
+     * Voice notes transcribed: minutes and cost, by day and by
+     * conversation, counted in each total.
+     */
+    const audioDays = await db
+      .from('messages')
+      .where('business_id', business.id)
+      .where('created_at', '>=', since.toJSDate())
+      .whereNotNull('transcript_cost_usd')
+      .select(
+        db.raw(`to_char(created_at AT TIME ZONE ?, 'YYYY-MM-DD') AS day`, [zone]),
+        db.raw('SUM(transcript_seconds)::int AS seconds'),
+        db.raw('SUM(transcript_cost_usd)::text AS cost_usd')
+      )
+      .groupByRaw('1')
+    const audioByDay = new Map(audioDays.map((row) => [row.day as string, row]))
+    const allDays = [...new Set([...days.map((row) => row.day), ...audioByDay.keys()])]
+      .sort()
+      .reverse()
+    const byDay = new Map(days.map((row) => [row.day as string, row]))
+
     const monthStart = DateTime.now().setZone(zone).startOf('month')
+    const audioConversations = await db
+      .from('messages')
+      .where('business_id', business.id)
+      .where('created_at', '>=', monthStart.toJSDate())
+      .whereNotNull('transcript_cost_usd')
+      .select('conversation_id', db.raw('SUM(transcript_cost_usd)::text AS cost_usd'))
+      .groupBy('conversation_id')
+    const audioByConversation = new Map(
+      audioConversations.map((row) => [row.conversation_id as string, row.cost_usd as string])
+    )
     const conversations = await db
       .from('agent_runs')
       .join('conversations', 'conversations.id', 'agent_runs.conversation_id')
@@ -172,8 +203,22 @@ export default class AgentPagesController {
         monthlyBudgetUsd: business.monthlyBudgetUsd,
       },
       botBlockedReason: business.botBlockedReason,
-      days,
-      conversations,
+      days: allDays.map((day) => {
+        const run = byDay.get(day)
+        const audio = audioByDay.get(day)
+        return {
+          day,
+          prompt_tokens: run?.prompt_tokens ?? 0,
+          completion_tokens: run?.completion_tokens ?? 0,
+          replies: run?.replies ?? 0,
+          audio_minutes: Math.round(((audio?.seconds ?? 0) / 60) * 10) / 10,
+          cost_usd: (Number(run?.cost_usd ?? 0) + Number(audio?.cost_usd ?? 0)).toFixed(6),
+        }
+      }),
+      conversations: conversations.map((row) => ({
+        ...row,
+        cost_usd: (Number(row.cost_usd) + Number(audioByConversation.get(row.id) ?? 0)).toFixed(6),
+      })),
       runs: runs.map((run) => ({
         id: run.id,
         source: run.source,
@@ -185,6 +230,7 @@ export default class AgentPagesController {
         costUsd: run.costUsd,
         latencyMs: run.latencyMs,
         tools: (run.toolCalls ?? []).map((call) => call.name),
+        heldBack: run.heldBack ?? [],
         createdAt: run.createdAt.toISO()!,
       })),
     })

@@ -7,6 +7,7 @@ import { AgentUsage } from '#services/agent/agent_usage'
 import { FakeEvolution, PIXEL_JPEG } from '#tests/helpers/fake_evolution'
 import { upsert } from '#tests/fixtures/evolution_deliveries'
 import { connectedBusiness } from '#tests/helpers/whatsapp'
+import { inertiaVisit } from '#tests/helpers/inertia'
 import { agentHarness, eventually, readyForAgent } from '#tests/helpers/agent'
 
 const CUSTOMER = '5215512345678@s.whatsapp.net'
@@ -51,7 +52,7 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
     client,
     assert,
   }) => {
-    const { business, instance, token } = await connectedBusiness(client, gateway)
+    const { business, instance, token, user } = await connectedBusiness(client, gateway)
     await readyForAgent(business, 1)
     openai.transcribe = () => ({ text: '¿Tienen el de la foto en talla 26?', delayMs: 1_500 })
     openai.script({ content: 'Sí, lo tenemos en talla 26.' })
@@ -117,6 +118,14 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
       Number(await usage.spentThisMonth(business)).toFixed(6),
       (Number(run.costUsd) + 0.0003).toFixed(6),
       'the voice note counts in the month and the budget'
+    )
+    const page = await inertiaVisit(client, '/agent/usage', { user })
+    const [today] = page.body().props.days
+    assert.equal(today.audio_minutes, 0.1)
+    assert.equal(
+      Number(today.cost_usd).toFixed(6),
+      (Number(run.costUsd) + 0.0003).toFixed(6),
+      'the usage page counts it too'
     )
   })
 

@@ -12,6 +12,7 @@ import MediaStorage from '#services/media_storage'
 import { JobQueue } from '#services/queue/job_queue'
 import { FakeEvolution, PIXEL_JPEG } from '#tests/helpers/fake_evolution'
 import { connectedBusiness } from '#tests/helpers/whatsapp'
+import { inertiaVisit } from '#tests/helpers/inertia'
 import {
   addProduct,
   agentHarness,
@@ -67,7 +68,7 @@ test.group('Agent turns: one at a time, never over a person, nothing forgotten',
     client,
     assert,
   }) => {
-    const { business, instance } = await connectedBusiness(client, gateway)
+    const { business, instance, user } = await connectedBusiness(client, gateway)
     await readyForAgent(business)
     const product = await productWithPhoto(business, 'Tenis Azul')
     openai.script(
@@ -122,6 +123,10 @@ test.group('Agent turns: one at a time, never over a person, nothing forgotten',
       ],
       'the inbox shows exactly what was sent'
     )
+    const page = await inertiaVisit(client, '/agent/usage', { user })
+    assert.deepEqual(page.body().props.runs[0].heldBack, [
+      { type: 'text', body: 'Aquí están los Tenis Azul. ¿Te los aparto?' },
+    ])
   })
 
   test('tool calls past the limits are answered "limit reached" and never run', async ({
