@@ -567,6 +567,7 @@ export default class AnswerConversation {
         )
         .where('status', 'pending')
         .whereNull('gateway_message_id')
+        .whereNull('sending_at')
         .delete()
       await trx.rawQuery(
         `UPDATE conversations SET

@@ -1,3 +1,4 @@
+import logger from '@adonisjs/core/services/logger'
 import { randomBytes } from 'node:crypto'
 import emitter from '@adonisjs/core/services/emitter'
 import {
@@ -124,12 +125,14 @@ export class SimulatorGateway extends WhatsAppGateway {
   }
 
   #deliver(instanceName: string, event: string, data: Record<string, unknown>) {
-    void emitter.emit('whatsapp:simulated_delivery', {
-      event,
-      instance: instanceName,
-      data,
-      date_time: new Date().toISOString(),
-    })
+    emitter
+      .emit('whatsapp:simulated_delivery', {
+        event,
+        instance: instanceName,
+        data,
+        date_time: new Date().toISOString(),
+      })
+      .catch((error) => logger.error({ err: error, event }, 'a simulated delivery failed'))
   }
 }
 
