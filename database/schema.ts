@@ -367,7 +367,7 @@ export class PolicySchema extends BaseModel {
 }
 
 export class ProductSchema extends BaseModel {
-  static $columns = ['active', 'businessId', 'createdAt', 'description', 'id', 'imageKey', 'price', 'sku', 'stock', 'title', 'updatedAt'] as const
+  static $columns = ['active', 'businessId', 'createdAt', 'description', 'id', 'imageKey', 'photoFingerprint', 'price', 'sku', 'stock', 'title', 'updatedAt'] as const
   $columns = ProductSchema.$columns
   @column()
   declare active: boolean
@@ -381,6 +381,8 @@ export class ProductSchema extends BaseModel {
   declare id: string
   @column()
   declare imageKey: string | null
+  @column()
+  declare photoFingerprint: Buffer | null
   @column()
   declare price: string
   @column()

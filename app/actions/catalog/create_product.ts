@@ -2,6 +2,7 @@ import { inject } from '@adonisjs/core'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import type Business from '#models/business'
 import MediaStorage from '#services/media_storage'
+import CatalogPhotos from '#services/catalog/catalog_photos'
 import { rethrowSkuConflict } from '#actions/catalog/sku_conflict'
 
 export type ProductFields = {
@@ -23,7 +24,10 @@ export type CreateProductParams = ProductFields & {
  */
 @inject()
 export default class CreateProduct {
-  constructor(private storage: MediaStorage) {}
+  constructor(
+    private storage: MediaStorage,
+    private photos: CatalogPhotos
+  ) {}
 
   async handle({ business, image, ...fields }: CreateProductParams) {
     const imageKey = image
@@ -43,6 +47,7 @@ export default class CreateProduct {
         stock: fields.stock ?? null,
         active: fields.active ?? true,
         imageKey,
+        photoFingerprint: await this.photos.fingerprintOf(imageKey),
       })
     } catch (error) {
       await this.storage.delete(imageKey)

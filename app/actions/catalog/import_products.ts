@@ -6,6 +6,7 @@ import { DateTime } from 'luxon'
 import type Business from '#models/business'
 import UserError from '#exceptions/user_error'
 import MediaStorage from '#services/media_storage'
+import CatalogPhotos from '#services/catalog/catalog_photos'
 import ImageDownloader, { ImageDownloadError } from '#services/image_downloader'
 import ProductCsvReader, {
   type CsvProductRow,
@@ -38,7 +39,8 @@ export default class ImportProducts {
     private reader: ProductCsvReader,
     private storage: MediaStorage,
     private downloader: ImageDownloader,
-    private i18n: I18n
+    private i18n: I18n,
+    private photos: CatalogPhotos
   ) {}
 
   async handle({
@@ -53,7 +55,7 @@ export default class ImportProducts {
       return { imported: 0, preview: summarize(result) }
     }
 
-    const { keys, errors } = await this.#storeImages(business, result.rows)
+    const { keys, fingerprints, errors } = await this.#storeImages(business, result.rows)
     if (errors.length > 0) {
       await this.storage.delete(...keys.values())
       return { imported: 0, preview: summarize({ ...result, errors }) }
@@ -77,6 +79,7 @@ export default class ImportProducts {
                 stock: row.stock,
                 active: true,
                 image_key: keys.get(row.line) ?? null,
+                photo_fingerprint: fingerprints.get(row.line) ?? null,
                 created_at: now,
                 updated_at: now,
               }))
@@ -100,6 +103,7 @@ export default class ImportProducts {
    */
   async #storeImages(business: Business, rows: CsvProductRow[]) {
     const keys = new Map<number, string>()
+    const fingerprints = new Map<number, Buffer>()
     const errors: CsvRowError[] = []
     const queue = rows.filter((row) => row.imageUrl)
 
@@ -112,6 +116,8 @@ export default class ImportProducts {
             row.line,
             await this.storage.storeImage(bytes, { businessId: business.id, folder: 'products' })
           )
+          const photo = await this.photos.fingerprintOfBytes(bytes)
+          if (photo) fingerprints.set(row.line, photo)
         } catch (error) {
           errors.push({ line: row.line, field: 'image_url', message: this.#imageError(error) })
         }
@@ -120,7 +126,7 @@ export default class ImportProducts {
     await Promise.all(Array.from({ length: DOWNLOAD_CONCURRENCY }, worker))
 
     errors.sort((a, b) => a.line - b.line)
-    return { keys, errors }
+    return { keys, fingerprints, errors }
   }
 
   #imageError(error: unknown) {

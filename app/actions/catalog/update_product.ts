@@ -2,6 +2,7 @@ import { inject } from '@adonisjs/core'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import type Product from '#models/product'
 import MediaStorage from '#services/media_storage'
+import CatalogPhotos from '#services/catalog/catalog_photos'
 import type { ProductFields } from '#actions/catalog/create_product'
 import { rethrowSkuConflict } from '#actions/catalog/sku_conflict'
 
@@ -20,7 +21,10 @@ export type UpdateProductParams = Partial<ProductFields> & {
  */
 @inject()
 export default class UpdateProduct {
-  constructor(private storage: MediaStorage) {}
+  constructor(
+    private storage: MediaStorage,
+    private photos: CatalogPhotos
+  ) {}
 
   async handle({ product, image, removeImage, ...fields }: UpdateProductParams) {
     const previousKey = product.imageKey
@@ -38,8 +42,10 @@ export default class UpdateProduct {
     product.merge(defined)
     if (newKey) {
       product.imageKey = newKey
+      product.photoFingerprint = await this.photos.fingerprintOf(newKey)
     } else if (removeImage) {
       product.imageKey = null
+      product.photoFingerprint = null
     }
 
     try {

@@ -3,6 +3,7 @@ import sharp from 'sharp'
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import MediaStorage from '#services/media_storage'
+import CatalogPhotos from '#services/catalog/catalog_photos'
 import i18nManager from '@adonisjs/i18n/services/main'
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages'
 import agentConfig from '#config/agent'
@@ -36,7 +37,8 @@ export type TranscriptEntry = {
 export class AgentContext {
   constructor(
     private storage: MediaStorage,
-    private knowledge: BusinessKnowledge
+    private knowledge: BusinessKnowledge,
+    private photos: CatalogPhotos
   ) {}
 
   async system(business: Business, now = DateTime.now()): Promise<SystemMessage> {
@@ -79,26 +81,54 @@ export class AgentContext {
 
     const locale = business.locale === 'en' ? 'en' : 'es'
     const i18n = i18nManager.locale(locale)
-    const seen = new Set(
-      business.understandMedia
-        ? recent
-            .filter(isNewPhoto)
-            .slice(0, agentConfig.maxImageInputs)
-            .map((message) => message.id)
-        : []
+    const t = (key: string, data?: Record<string, unknown>) => i18n.t(`agent.${key}`, data)
+    const fresh = new Set(
+      recent
+        .filter(isNewPhoto)
+        .slice(0, agentConfig.maxImageInputs)
+        .map((message) => message.id)
     )
     const entries = await Promise.all(
       recent.map(async (message): Promise<TranscriptEntry> => {
         const entry: TranscriptEntry = {
           role: message.direction === 'inbound' ? 'customer' : 'business',
-          text: describe(message, (key, data) => i18n.t(`agent.${key}`, data)),
+          text: describe(message, t),
         }
-        if (!seen.has(message.id)) return entry
-        const image = await this.#modelImage(message)
-        return image ? { ...entry, images: [image] } : entry
+        if (!fresh.has(message.id)) return withMatch(entry, message, t)
+        const bytes = await this.#read(message)
+        if (!bytes) return entry
+        await this.#matchCatalog(business, message, bytes)
+        const image = business.understandMedia ? await this.#modelImage(message, bytes) : null
+        return withMatch(image ? { ...entry, images: [image] } : entry, message, t)
       })
     )
     return fitBudget(entries).reverse()
+  }
+
+  async #read(message: Message) {
+    try {
+      return await this.storage.read(message.mediaKey!)
+    } catch (error) {
+      logger.warn({ err: error, messageId: message.id }, 'a photo could not be read')
+      return null
+    }
+  }
+
+  /**
+   * Whether the customer's photo is one of the shop's own product photos
+   * (no AI: by fingerprint). Kept on the message, for the inbox and the
+   * later turns.
+   */
+  async #matchCatalog(business: Business, message: Message, bytes: Uint8Array) {
+    if (message.meta?.catalogMatch !== undefined) return
+    const found = await this.photos.match(business, bytes)
+    const catalogMatch = found
+      ? { productId: found.productId, title: found.title, confidence: found.confidence }
+      : null
+    message.meta = { ...(message.meta ?? {}), catalogMatch }
+    await Message.query()
+      .where('id', message.id)
+      .update({ meta: JSON.stringify(message.meta) })
   }
 
   /**
@@ -106,9 +136,8 @@ export class AgentContext {
    * a side (the provider cannot reach our storage, and a smaller image
    * costs fewer tokens), as a data URL. Null when it cannot be read.
    */
-  async #modelImage(message: Message) {
+  async #modelImage(message: Message, bytes: Uint8Array) {
     try {
-      const bytes = await this.storage.read(message.mediaKey!)
       const jpeg = await sharp(bytes)
         .rotate()
         .resize({
@@ -164,6 +193,23 @@ function isNewPhoto(message: Message) {
     !message.deletedAt &&
     message.mediaKey !== null
   )
+}
+
+/**
+ * A photo recognised as a catalog product says so, with the product's id
+ * (the model can get its price and stock at once); a near one only as
+ * "looks like".
+ */
+function withMatch(
+  entry: TranscriptEntry,
+  message: Message,
+  t: (key: string, data?: Record<string, unknown>) => string
+): TranscriptEntry {
+  const match = message.meta?.catalogMatch as
+    { productId: string; title: string; confidence: 'match' | 'near' } | null | undefined
+  if (!match) return entry
+  const key = match.confidence === 'match' ? 'media.photo_match' : 'media.photo_near'
+  return { ...entry, text: `${entry.text} ${t(key, { title: match.title, id: match.productId })}` }
 }
 
 /**

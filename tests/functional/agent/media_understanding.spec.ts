@@ -8,7 +8,10 @@ import { FakeEvolution, PIXEL_JPEG } from '#tests/helpers/fake_evolution'
 import { upsert } from '#tests/fixtures/evolution_deliveries'
 import { connectedBusiness } from '#tests/helpers/whatsapp'
 import { inertiaVisit } from '#tests/helpers/inertia'
-import { agentHarness, eventually, readyForAgent } from '#tests/helpers/agent'
+import { addProduct, agentHarness, eventually, readyForAgent } from '#tests/helpers/agent'
+import app from '@adonisjs/core/services/app'
+import sharp from 'sharp'
+import CatalogPhotos from '#services/catalog/catalog_photos'
 
 const CUSTOMER = '5215512345678@s.whatsapp.net'
 /**
@@ -211,5 +214,61 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
       second.messages.some((message) => Array.isArray(message.content)),
       'not sent to the model again'
     )
+  })
+
+  test('a forwarded catalog photo is recognised without AI and the model is told', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    const shoe = await sharp(
+      Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900">
+          <rect width="900" height="900" fill="#f4efe6"/>
+          <ellipse cx="450" cy="560" rx="330" ry="120" fill="#c81e3a"/>
+          <rect x="170" y="380" width="380" height="190" rx="60" fill="#c81e3a"/>
+          <rect x="140" y="600" width="640" height="50" rx="20" fill="#ffffff"/>
+          <circle cx="300" cy="440" r="18" fill="#1f2937"/>
+          <circle cx="370" cy="430" r="18" fill="#1f2937"/>
+        </svg>`
+      )
+    )
+      .jpeg({ quality: 92 })
+      .toBuffer()
+    const product = await addProduct(business, { title: 'Tenis Rojo Runner', price: '899.00' })
+    const photos = await app.container.make(CatalogPhotos)
+    product.photoFingerprint = await photos.fingerprintOfBytes(shoe)
+    await product.save()
+    await addProduct(business, { title: 'Bolsa de piel', price: '1299.50' })
+
+    // As WhatsApp forwards it: smaller and re-compressed.
+    const forwarded = await sharp(shoe).resize(640).jpeg({ quality: 60 }).toBuffer()
+    openai.script({ content: 'Sí, el Tenis Rojo Runner cuesta $899.' })
+    await gateway.deliver(
+      instance.instanceName,
+      'messages.upsert',
+      upsert(`PHOTO-${++sequence}`, {
+        imageMessage: { mimetype: 'image/jpeg', caption: '¿tienen este?' },
+        base64: forwarded.toString('base64'),
+      })
+    )
+    await eventually(async () => botTexts().length > 0)
+
+    const [request] = openai.chatRequests()
+    const content = request.messages.at(-1)!.content as { type: string; text?: string }[]
+    assert.include(
+      content[0].text,
+      `la foto coincide con el producto del catálogo: Tenis Rojo Runner, id ${product.id}`
+    )
+    const photo = await Message.query()
+      .where('business_id', business.id)
+      .where('type', 'image')
+      .firstOrFail()
+    assert.deepEqual(photo.meta?.catalogMatch, {
+      productId: product.id,
+      title: 'Tenis Rojo Runner',
+      confidence: 'match',
+    })
   })
 })

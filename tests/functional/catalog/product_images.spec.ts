@@ -1,4 +1,7 @@
 import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import CatalogPhotos from '#services/catalog/catalog_photos'
+import Product from '#models/product'
 import testUtils from '@adonisjs/core/services/test_utils'
 import drive from '@adonisjs/drive/services/main'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
@@ -135,6 +138,14 @@ test.group('Product images (fs disk)', (group) => {
     assert.match(secondKey, /\.jpg$/)
     assert.isFalse(await disk.exists(firstKey))
     assert.isTrue(await disk.exists(secondKey))
+    /**
+     * Each photo gets its fingerprint (a customer's copy of it is
+     * recognised); a removed photo takes it along.
+     */
+    const product = await Product.findOrFail(id)
+    const photos = await app.container.make(CatalogPhotos)
+    assert.isNotNull(product.photoFingerprint)
+    assert.deepEqual(product.photoFingerprint, await photos.fingerprintOfBytes(images.jpeg))
 
     const removed = await client
       .put(`/products/${id}`)
@@ -142,6 +153,8 @@ test.group('Product images (fs disk)', (group) => {
       .json({ removeImage: true })
     assert.isNull(removed.body().imageUrl)
     assert.isFalse(await disk.exists(secondKey))
+    await product.refresh()
+    assert.isNull(product.photoFingerprint)
 
     const again = await client
       .put(`/products/${id}`)
