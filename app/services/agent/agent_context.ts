@@ -275,5 +275,14 @@ function content(message: Message, t: (key: string, data?: Record<string, unknow
     if (message.direction === 'inbound' && isUnheard(message)) return t('media.audio_unheard')
   }
   if (message.direction === 'outbound') return message.body ?? placeholder
-  return message.body ? `${placeholder} ${message.body}` : placeholder
+  /**
+   * A document by its name, a video by its length, with their caption.
+   */
+  const seconds = Number(meta.seconds)
+  const details = [
+    message.type === 'document' ? message.mediaName : null,
+    message.type === 'video' && Number.isFinite(seconds) && seconds > 0 ? `(${seconds} s)` : null,
+    message.body,
+  ].filter(Boolean)
+  return details.length > 0 ? `${placeholder} ${details.join(' ')}` : placeholder
 }

@@ -271,4 +271,33 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
       confidence: 'match',
     })
   })
+
+  test('documents are read by their name, videos by their length; stickers are not sent', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, gateway)
+    await readyForAgent(business, 1)
+    openai.script({ content: 'Gracias, reviso tu lista.' })
+    const send = (message: Record<string, unknown>) =>
+      gateway.deliver(
+        instance.instanceName,
+        'messages.upsert',
+        upsert(`DOC-${++sequence}`, message)
+      )
+
+    await send({
+      documentMessage: { mimetype: 'application/pdf', fileName: 'pedido.pdf', caption: 'mi lista' },
+    })
+    await send({ videoMessage: { mimetype: 'video/mp4', seconds: 9, caption: 'así lo quiero' } })
+    await send({ stickerMessage: { mimetype: 'image/webp' }, base64: PIXEL_JPEG })
+    await eventually(async () => botTexts().length > 0)
+
+    const [request] = openai.chatRequests()
+    assert.deepEqual(userWords(request), [
+      '[El cliente envió un documento] pedido.pdf mi lista',
+      '[El cliente envió un video] (9 s) así lo quiero',
+      '[El cliente envió un sticker]',
+    ])
+  })
 })
