@@ -22,6 +22,7 @@ export type ScannedRoutes = {
     'settings.ai': { paramsTuple?: []; params?: {} }
     'settings.ai.update': { paramsTuple?: []; params?: {} }
     'settings.bot': { paramsTuple?: []; params?: {} }
+    'settings.media': { paramsTuple?: []; params?: {} }
     'api.register': { paramsTuple?: []; params?: {} }
     'api.login': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
@@ -237,6 +238,7 @@ export type ScannedRoutes = {
     'settings.business.update': { paramsTuple?: []; params?: {} }
     'settings.ai.update': { paramsTuple?: []; params?: {} }
     'settings.bot': { paramsTuple?: []; params?: {} }
+    'settings.media': { paramsTuple?: []; params?: {} }
     'api.businesses.update': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.businesses.openai': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
     'api.businesses.bot_toggle': { paramsTuple: [ParamValue]; params: {'id': ParamValue} }
