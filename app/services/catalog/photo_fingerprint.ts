@@ -211,13 +211,15 @@ export class PhotoMatcher {
   private readonly grids: Uint8Array
   private readonly means: Float32Array
 
-  constructor(catalog: Iterable<readonly [productId: string, fingerprint: PhotoFingerprint | Uint8Array]>) {
+  constructor(
+    catalog: Iterable<readonly [productId: string, fingerprint: PhotoFingerprint | Uint8Array]>
+  ) {
     const views: { owner: number; view: PhotoView }[] = []
     for (const [productId, stored] of catalog) {
-      const fingerprint =
+      const photo =
         stored instanceof PhotoFingerprint ? stored : PhotoFingerprint.fromBuffer(stored)
       const owner = this.productIds.push(productId) - 1
-      for (const view of fingerprint.views) views.push({ owner, view })
+      for (const view of photo.views) views.push({ owner, view })
     }
     this.owners = new Int32Array(views.length)
     this.hashes = new Uint32Array(views.length * 2)
@@ -244,7 +246,7 @@ export class PhotoMatcher {
     const { hashes, grids, means, owners } = this
     for (const view of query.views) {
       const [lightness, axisA, axisB] = gridMeans(view.grid)
-      for (let index = 0; index < owners.length; index++) {
+      for (const [index, owner] of owners.entries()) {
         const distance =
           popcount(hashes[index * 2] ^ view.high) + popcount(hashes[index * 2 + 1] ^ view.low)
         if (distance >= NEAR_SCORE) continue
@@ -253,7 +255,6 @@ export class PhotoMatcher {
           LIGHTNESS_WEIGHT * Math.abs(means[index * 3] - lightness) +
           2 * Math.abs(means[index * 3 + 1] - axisA) +
           2 * Math.abs(means[index * 3 + 2] - axisB)
-        const owner = owners[index]
         if (bound >= NEAR_SCORE || bound >= best[owner]) continue
         const score = distance + colourDistance(grids, index * GRID_BYTES, view.grid)
         if (score < best[owner]) best[owner] = score
@@ -583,7 +584,9 @@ function backgroundOf(thumbnail: Thumbnail, rect: Rect): Plane | null {
   const close = (plane: Plane, points: number[]) => {
     const kept: number[] = []
     for (let index = 0; index < points.length; index += 2) {
-      if (planeDistance(thumbnail, plane, points[index], points[index + 1]) <= BACKGROUND_TOLERANCE) {
+      if (
+        planeDistance(thumbnail, plane, points[index], points[index + 1]) <= BACKGROUND_TOLERANCE
+      ) {
         kept.push(points[index], points[index + 1])
       }
     }
@@ -592,10 +595,13 @@ function backgroundOf(thumbnail: Thumbnail, rect: Rect): Plane | null {
   for (const set of EDGE_SETS) {
     const points = set.flatMap((edge) => edges[edge])
     let plane = fitPlane(thumbnail, points)
-    for (let round = 0; plane && round < 2; round++) plane = fitPlane(thumbnail, close(plane, points))
+    for (let round = 0; plane && round < 2; round++)
+      plane = fitPlane(thumbnail, close(plane, points))
     if (!plane) continue
     const fitted = plane
-    if (!set.every((edge) => close(fitted, edges[edge]).length >= edges[edge].length * EDGE_SHARE)) {
+    if (
+      !set.every((edge) => close(fitted, edges[edge]).length >= edges[edge].length * EDGE_SHARE)
+    ) {
       continue
     }
     if (set.length === 2 && set[0] === TOP && set[1] === BOTTOM) {
@@ -754,7 +760,7 @@ function foregroundBox(distances: Float32Array, width: number, height: number, t
     for (let y = y0; y < y1; y++) if (inside(x, y)) count++
     return count / (y1 - y0)
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (; y1 - y0 > 2 && rowFill(y0) < EDGE_FILL; changed = true) y0++
     for (; y1 - y0 > 2 && rowFill(y1 - 1) < EDGE_FILL; changed = true) y1--
