@@ -101,6 +101,8 @@ test.group('API conversation history, replies and controls', (group) => {
         edits: [],
         deletedAt: null,
         reactions: [],
+        transcript: null,
+        transcriptStatus: null,
       },
       {
         id: messages[1].id,
@@ -123,6 +125,8 @@ test.group('API conversation history, replies and controls', (group) => {
         edits: [],
         deletedAt: null,
         reactions: [],
+        transcript: null,
+        transcriptStatus: null,
       },
     ])
     assert.deepEqual(response.body().meta, { nextCursor: null })
