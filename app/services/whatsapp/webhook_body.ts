@@ -131,7 +131,13 @@ export async function readWebhookBody(
 
     let body: unknown
     try {
-      body = JSON.parse(Buffer.concat(json, jsonBytes).toString('utf8'))
+      /**
+       * A lone UTF-16 surrogate (JSON allows the escape, WhatsApp never
+       * sends one) becomes U+FFFD: PostgreSQL refuses it in text and jsonb.
+       */
+      body = JSON.parse(Buffer.concat(json, jsonBytes).toString('utf8'), (_key, parsed) =>
+        typeof parsed === 'string' && !parsed.isWellFormed() ? parsed.toWellFormed() : parsed
+      )
     } catch {
       throw new WebhookBodyError('Invalid webhook: malformed JSON', 400)
     }
