@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
@@ -5,13 +6,17 @@ import { DateTime } from 'luxon'
 import AgentRun from '#models/agent_run'
 import BusinessPolicy from '#policies/business_policy'
 import UserError from '#exceptions/user_error'
-import { AgentContext } from '#services/agent/agent_context'
+import { AgentContext, type PlaygroundEntry } from '#services/agent/agent_context'
 import { AgentTurn, splitReply } from '#services/agent/agent_turn'
 import { AgentUsage } from '#services/agent/agent_usage'
 import { ModelKeyRejectedError, ModelUnavailableError } from '#services/agent/agent_errors'
 import { estimateCost } from '#services/agent/pricing'
-import MediaStorage from '#services/media_storage'
+import MediaStorage, { MAX_IMAGE_BYTES } from '#services/media_storage'
 import { botSettingsValidator, playgroundValidator } from '#validators/agent'
+import { Transcriber, transcriptionCost } from '#services/agent/transcriber'
+import { sniffAudio, sniffImage } from '#services/media_storage'
+import agentConfig from '#config/agent'
+import type { MultipartFile } from '@adonisjs/core/bodyparser'
 
 /**
  * The owner's side of the agent: trying it (playground), what it costs
@@ -30,26 +35,46 @@ export default class AgentPagesController {
   /**
    * One turn with the real prompt, policies, catalog and key; nothing is
    * sent to WhatsApp. Photos the agent would send are shown instead.
+   * The newest message may bring a file (multipart, `file`, with
+   * `messages` as JSON): a voice note, transcribed as a customer's would
+   * be, or a photo, which the model sees and the catalog matcher looks
+   * at. The page keeps what came of it (`customer`) for the next turns.
    */
   @inject()
   async playgroundTurn(
     { request, business }: HttpContext,
     turn: AgentTurn,
     context: AgentContext,
-    storage: MediaStorage
+    storage: MediaStorage,
+    transcriber: Transcriber
   ) {
-    const { messages } = await request.validateUsing(playgroundValidator)
+    const multipart = request.is(['multipart']) !== null
+    const { messages } = await request.validateUsing(playgroundValidator, {
+      data: {
+        messages: multipart ? parseJson(request.input('messages')) : request.input('messages'),
+      },
+    })
     if (!business.hasOpenaiKey) {
       throw new UserError('agent_ui.errors.no_key', { status: 409 })
     }
+    const attachment = multipart ? await playgroundAttachment(request.file('file')) : null
+    const entries: PlaygroundEntry[] = messages.map((message) => ({
+      ...message,
+      text: message.text ?? '',
+    }))
+    const newest = entries[entries.length - 1]
+    if (attachment && newest.role !== 'customer') {
+      throw new UserError('agent_ui.errors.file_not_last', { field: 'file' })
+    }
+    if (attachment) newest.media = attachment.kind === 'audio' ? 'voice_note' : 'photo'
+    if (attachment?.kind === 'audio' && !business.understandMedia) {
+      throw new UserError('agent_ui.errors.media_off', { status: 409, field: 'file' })
+    }
+    const wordless = entries.findIndex((entry) => !entry.text && entry.media !== 'photo')
+    if (wordless !== -1 && !(attachment?.kind === 'audio' && wordless === entries.length - 1)) {
+      throw new UserError('agent_ui.errors.empty_message', { field: `messages.${wordless}.text` })
+    }
 
-    const system = await context.system(business)
-    const images: {
-      productId: string
-      title: string
-      url: string | null
-      caption: string | null
-    }[] = []
     const run = await AgentRun.create({
       businessId: business.id,
       conversationId: null,
@@ -59,9 +84,38 @@ export default class AgentPagesController {
       toolCalls: [],
       triggerMessageIds: [],
     })
+    const images: {
+      productId: string
+      title: string
+      url: string | null
+      caption: string | null
+    }[] = []
+    let transcription: { seconds: number; costUsd: string } | null = null
 
     try {
-      const result = await turn.run(business, context.messages(system, messages), {
+      if (attachment?.kind === 'audio') {
+        const heard = await transcriber.transcribe(business, {
+          bytes: attachment.bytes,
+          mimetype: attachment.mimetype,
+          fileName: `playground.${attachment.extension}`,
+        })
+        const seconds = Math.max(
+          1,
+          Math.round(heard.seconds ?? attachment.bytes.byteLength / OPUS_BYTES_PER_SECOND)
+        )
+        transcription = {
+          seconds,
+          costUsd: transcriptionCost(business.transcriptionModel, seconds),
+        }
+        newest.text = heard.text
+      }
+      const { transcript, match } = await context.playgroundTranscript(
+        business,
+        entries,
+        attachment?.kind === 'image' ? attachment.bytes : undefined
+      )
+      const system = await context.system(business)
+      const result = await turn.run(business, context.messages(system, transcript), {
         business,
         sendProductImage: async (product, caption) => {
           images.push({
@@ -74,10 +128,13 @@ export default class AgentPagesController {
         },
         handoff: async () => {},
       })
-      const costUsd = estimateCost(
-        business.openaiModel,
-        result.usage.promptTokens,
-        result.usage.completionTokens
+      const costUsd = addCosts(
+        estimateCost(
+          business.openaiModel,
+          result.usage.promptTokens,
+          result.usage.completionTokens
+        ),
+        transcription?.costUsd ?? null
       )
       run.merge({
         outcome: 'replied',
@@ -98,18 +155,31 @@ export default class AgentPagesController {
         costUsd,
         latencyMs: result.latencyMs,
         images,
+        customer: {
+          text: newest.text,
+          media: newest.media ?? null,
+          match: attachment?.kind === 'image' ? match : (newest.match ?? null),
+          transcription,
+        },
       }
     } catch (error) {
       const rejected = error instanceof ModelKeyRejectedError
       run.merge({
         outcome: 'failed',
         reason: rejected ? 'api_key_rejected' : 'model_unavailable',
+        ...(transcription ? { costUsd: transcription.costUsd } : {}),
         finishedAt: DateTime.now(),
       })
       await run.save()
       if (rejected) throw new UserError('agent_ui.errors.key_rejected', { status: 422 })
-      if (error instanceof ModelUnavailableError)
-        throw new UserError('agent_ui.errors.model_unavailable', { status: 503 })
+      if (error instanceof ModelUnavailableError) {
+        throw new UserError(
+          transcription || attachment?.kind !== 'audio'
+            ? 'agent_ui.errors.model_unavailable'
+            : 'agent_ui.errors.transcription_failed',
+          { status: 503 }
+        )
+      }
       throw error
     }
   }
@@ -254,4 +324,59 @@ export default class AgentPagesController {
     session.flash('success', i18n.t('agent_ui.settings.saved'))
     return response.redirect().back()
   }
+}
+
+/**
+ * Opus voice notes are about 16 kbit/s: a length from a size, when the
+ * provider does not say.
+ */
+const OPUS_BYTES_PER_SECOND = 2_000
+
+/**
+ * The largest audio tried in the playground: the multipart body's limit.
+ */
+const PLAYGROUND_AUDIO_BYTES = 20 * 1024 * 1024
+
+function parseJson(value: unknown) {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value)
+  } catch {
+    return value
+  }
+}
+
+function addCosts(chat: string, transcription: string | null) {
+  return transcription ? (Number(chat) + Number(transcription)).toFixed(6) : chat
+}
+
+/**
+ * The file tried in the playground, known by its bytes: a photo (JPEG,
+ * PNG, WebP) or an audio file in one of the transcription endpoint's
+ * formats, within their limits.
+ */
+async function playgroundAttachment(file: MultipartFile | null) {
+  if (!file) return null
+  if (!file.tmpPath) throw new UserError('agent_ui.errors.not_media', { field: 'file' })
+  const bytes = await readFile(file.tmpPath)
+  const image = sniffImage(bytes)
+  if (image) {
+    if (bytes.byteLength > MAX_IMAGE_BYTES) {
+      throw new UserError('agent_ui.errors.photo_too_large', { field: 'file' })
+    }
+    return {
+      kind: 'image' as const,
+      bytes,
+      mimetype: image.contentType,
+      extension: image.extension,
+    }
+  }
+  const audio = sniffAudio(bytes)
+  if (audio) {
+    if (bytes.byteLength > Math.min(PLAYGROUND_AUDIO_BYTES, agentConfig.transcription.maxBytes)) {
+      throw new UserError('agent_ui.errors.audio_too_large', { field: 'file' })
+    }
+    return { kind: 'audio' as const, bytes, ...audio }
+  }
+  throw new UserError('agent_ui.errors.not_media', { field: 'file' })
 }

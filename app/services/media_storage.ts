@@ -107,6 +107,37 @@ export function sniffImage(bytes: Uint8Array): ImageKind | null {
   return null
 }
 
+export type AudioKind = { mimetype: string; extension: string }
+
+/**
+ * The audio format of some bytes, read from their container's signature
+ * (never from a name or a declared type): the formats the transcription
+ * endpoint takes (Ogg, MP3, MP4/M4A, WAV, WebM, FLAC), or null.
+ */
+export function sniffAudio(bytes: Uint8Array): AudioKind | null {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const ascii = (offset: number, text: string) =>
+    buffer.length >= offset + text.length &&
+    buffer.subarray(offset, offset + text.length).toString('latin1') === text
+  if (ascii(0, 'OggS')) return { mimetype: 'audio/ogg', extension: 'ogg' }
+  if (ascii(0, 'fLaC')) return { mimetype: 'audio/flac', extension: 'flac' }
+  if (ascii(0, 'RIFF') && ascii(8, 'WAVE')) return { mimetype: 'audio/wav', extension: 'wav' }
+  if (ascii(4, 'ftyp')) return { mimetype: 'audio/mp4', extension: 'm4a' }
+  if (buffer.length >= 4 && buffer.readUInt32BE(0) === 0x1a45dfa3) {
+    return { mimetype: 'audio/webm', extension: 'webm' }
+  }
+  /**
+   * An ID3 tag, or an MPEG audio frame's sync word (11 bits set).
+   */
+  if (
+    ascii(0, 'ID3') ||
+    (buffer.length >= 2 && buffer[0] === 0xff && (buffer[1] & 0xe0) === 0xe0)
+  ) {
+    return { mimetype: 'audio/mpeg', extension: 'mp3' }
+  }
+  return null
+}
+
 /**
  * Where a file belongs: always under its business, with a name we pick.
  */

@@ -12,7 +12,14 @@ export const playgroundValidator = vine.create({
     .array(
       vine.object({
         role: vine.enum(['customer', 'business']),
-        text: vine.string().trim().minLength(1).maxLength(4096),
+        /**
+         * A photo may come without a caption.
+         */
+        text: vine.string().trim().maxLength(4096).optional(),
+        media: vine.enum(['photo', 'voice_note']).optional(),
+        match: vine
+          .object({ productId: vine.string().uuid(), confidence: vine.enum(['match', 'near']) })
+          .optional(),
       })
     )
     .minLength(1)

@@ -27,6 +27,26 @@ export type TranscriptEntry = {
 }
 
 /**
+ * Which catalog product a customer's photo is ('match') or looks like
+ * ('near'), found by fingerprint (no AI).
+ */
+export type CatalogMatch = { productId: string; title: string; confidence: 'match' | 'near' }
+
+/**
+ * A message typed in the playground, as the page keeps it: its words, and
+ * for a voice note or a photo tried there, what it was (a photo's match
+ * by product id; its title is read again from the catalog).
+ */
+export type PlaygroundEntry = {
+  role: 'customer' | 'business'
+  text: string
+  media?: 'photo' | 'voice_note'
+  match?: { productId: string; confidence: 'match' | 'near' }
+}
+
+type Translate = (key: string, data?: Record<string, unknown>) => string
+
+/**
  * The prompt of a turn, bounded: the master prompt, the business's profile
  * and knowledge (policies, hours with open/closed now, FAQs), the current
  * time in its time zone, the fixed rules, then the conversation's recent
@@ -43,8 +63,7 @@ export class AgentContext {
 
   async system(business: Business, now = DateTime.now()): Promise<SystemMessage> {
     const locale = business.locale === 'en' ? 'en' : 'es'
-    const i18n = i18nManager.locale(locale)
-    const t = (key: string, data?: Record<string, unknown>) => i18n.t(`agent.${key}`, data)
+    const t = translator(business)
     const localNow = now.setZone(business.timezone).setLocale(locale === 'en' ? 'en-US' : 'es-MX')
 
     const profile = [
@@ -79,9 +98,7 @@ export class AgentContext {
       .orderBy('created_at', 'desc')
       .limit(agentConfig.memoryMaxMessages)
 
-    const locale = business.locale === 'en' ? 'en' : 'es'
-    const i18n = i18nManager.locale(locale)
-    const t = (key: string, data?: Record<string, unknown>) => i18n.t(`agent.${key}`, data)
+    const t = translator(business)
     const fresh = new Set(
       recent
         .filter(isNewPhoto)
@@ -94,12 +111,12 @@ export class AgentContext {
           role: message.direction === 'inbound' ? 'customer' : 'business',
           text: describe(message, t),
         }
-        if (!fresh.has(message.id)) return withMatch(entry, message, t)
+        if (!fresh.has(message.id)) return withMatch(entry, storedMatch(message), t)
         const bytes = await this.#read(message)
         if (!bytes) return entry
         await this.#matchCatalog(business, message, bytes)
-        const image = business.understandMedia ? await this.#modelImage(message, bytes) : null
-        return withMatch(image ? { ...entry, images: [image] } : entry, message, t)
+        const image = business.understandMedia ? await modelImage(bytes, message.id) : null
+        return withMatch(image ? { ...entry, images: [image] } : entry, storedMatch(message), t)
       })
     )
     return fitBudget(entries).reverse()
@@ -132,30 +149,49 @@ export class AgentContext {
   }
 
   /**
-   * A photo as the model gets it: a JPEG at most MODEL_IMAGE_SIDE pixels
-   * a side (the provider cannot reach our storage, and a smaller image
-   * costs fewer tokens), as a data URL. Null when it cannot be read.
+   * The playground's conversation as the model sees it, with the wording
+   * of real conversations: a voice note is the words said, a photo says
+   * which product it is. The newest message may carry a photo tried there
+   * (`photo`): the model sees it, and the catalog match found for it is
+   * answered for the page to keep.
    */
-  async #modelImage(message: Message, bytes: Uint8Array) {
-    try {
-      const jpeg = await sharp(bytes)
-        .rotate()
-        .resize({
-          width: MODEL_IMAGE_SIDE,
-          height: MODEL_IMAGE_SIDE,
-          fit: 'inside',
-          withoutEnlargement: true,
-        })
-        .jpeg({ quality: 80 })
-        .toBuffer()
-      return `data:image/jpeg;base64,${jpeg.toString('base64')}`
-    } catch (error) {
-      logger.warn(
-        { err: error, messageId: message.id },
-        'a photo could not be prepared for the model'
-      )
-      return null
-    }
+  async playgroundTranscript(
+    business: Business,
+    entries: PlaygroundEntry[],
+    photo?: Uint8Array
+  ): Promise<{ transcript: TranscriptEntry[]; match: CatalogMatch | null }> {
+    const t = translator(business)
+    const ids = entries.flatMap((entry) => (entry.match ? [entry.match.productId] : []))
+    const products =
+      ids.length === 0
+        ? []
+        : await business.related('products').query().whereIn('id', ids).select('id', 'title')
+    const titles = new Map(products.map((product) => [product.id, product.title]))
+    let freshMatch: CatalogMatch | null = null
+    const transcript = await Promise.all(
+      entries.map(async (entry, index): Promise<TranscriptEntry> => {
+        if (entry.role === 'business') return { role: 'business', text: entry.text }
+        if (entry.media === 'voice_note') {
+          return { role: 'customer', text: t('media.voice_note', { text: entry.text }) }
+        }
+        if (entry.media !== 'photo') return { role: 'customer', text: entry.text }
+        const described: TranscriptEntry = {
+          role: 'customer',
+          text: [t('media.image'), entry.text].filter(Boolean).join(' '),
+        }
+        if (photo && index === entries.length - 1) {
+          const found = await this.photos.match(business, photo)
+          freshMatch = found
+            ? { productId: found.productId, title: found.title, confidence: found.confidence }
+            : null
+          const image = business.understandMedia ? await modelImage(photo, 'playground') : null
+          return withMatch(image ? { ...described, images: [image] } : described, freshMatch, t)
+        }
+        const title = entry.match ? titles.get(entry.match.productId) : undefined
+        return withMatch(described, entry.match && title ? { ...entry.match, title } : null, t)
+      })
+    )
+    return { transcript, match: freshMatch }
   }
 
   messages(system: SystemMessage, transcript: TranscriptEntry[]): BaseMessage[] {
@@ -181,6 +217,35 @@ export class AgentContext {
 const MODEL_IMAGE_SIDE = 1024
 
 /**
+ * A photo as the model gets it: a JPEG at most MODEL_IMAGE_SIDE pixels a
+ * side (the provider cannot reach our storage, and a smaller image costs
+ * fewer tokens), as a data URL. Null when it cannot be read.
+ */
+async function modelImage(bytes: Uint8Array, source: string) {
+  try {
+    const jpeg = await sharp(bytes)
+      .rotate()
+      .resize({
+        width: MODEL_IMAGE_SIDE,
+        height: MODEL_IMAGE_SIDE,
+        fit: 'inside',
+        withoutEnlargement: true,
+      })
+      .jpeg({ quality: 80 })
+      .toBuffer()
+    return `data:image/jpeg;base64,${jpeg.toString('base64')}`
+  } catch (error) {
+    logger.warn({ err: error, source }, 'a photo could not be prepared for the model')
+    return null
+  }
+}
+
+function translator(business: Business): Translate {
+  const i18n = i18nManager.locale(business.locale === 'en' ? 'en' : 'es')
+  return (key, data) => i18n.t(`agent.${key}`, data)
+}
+
+/**
  * A customer's photo of the burst being answered (not a sticker), whose
  * file is here.
  */
@@ -202,14 +267,16 @@ function isNewPhoto(message: Message) {
  */
 function withMatch(
   entry: TranscriptEntry,
-  message: Message,
-  t: (key: string, data?: Record<string, unknown>) => string
+  match: CatalogMatch | null,
+  t: Translate
 ): TranscriptEntry {
-  const match = message.meta?.catalogMatch as
-    { productId: string; title: string; confidence: 'match' | 'near' } | null | undefined
   if (!match) return entry
   const key = match.confidence === 'match' ? 'media.photo_match' : 'media.photo_near'
   return { ...entry, text: `${entry.text} ${t(key, { title: match.title, id: match.productId })}` }
+}
+
+function storedMatch(message: Message) {
+  return (message.meta?.catalogMatch as CatalogMatch | null | undefined) ?? null
 }
 
 /**
@@ -233,13 +300,13 @@ export function fitBudget(newestFirst: TranscriptEntry[]) {
  * it replies to, and for what is not text a line saying what it is, with
  * the place or the numbers a card carries.
  */
-function describe(message: Message, t: (key: string, data?: Record<string, unknown>) => string) {
+function describe(message: Message, t: Translate) {
   const words = [content(message, t)]
   if (message.quotedText) words.unshift(t('quote', { text: message.quotedText.slice(0, 200) }))
   return words.join(' ')
 }
 
-function content(message: Message, t: (key: string, data?: Record<string, unknown>) => string) {
+function content(message: Message, t: Translate) {
   if (message.type === 'text') return message.body ?? ''
   const kinds = ['image', 'audio', 'video', 'document', 'sticker', 'location', 'contact']
   const placeholder = t(`media.${kinds.includes(message.type) ? message.type : 'other'}`)

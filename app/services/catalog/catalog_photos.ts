@@ -1,7 +1,6 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import type Business from '#models/business'
-import Product from '#models/product'
 import MediaStorage from '#services/media_storage'
 import { fingerprint, PhotoMatcher, type PhotoMatch } from '#services/catalog/photo_fingerprint'
 
@@ -46,8 +45,9 @@ export default class CatalogPhotos {
     business: Business,
     bytes: Uint8Array
   ): Promise<(PhotoMatch & { title: string }) | null> {
-    const rows = await Product.query()
-      .where('business_id', business.id)
+    const rows = await business
+      .related('products')
+      .query()
       .where('active', true)
       .whereNotNull('photo_fingerprint')
       .select('id', 'title', 'photo_fingerprint')

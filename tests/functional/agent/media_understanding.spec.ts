@@ -12,6 +12,8 @@ import { addProduct, agentHarness, eventually, readyForAgent } from '#tests/help
 import app from '@adonisjs/core/services/app'
 import sharp from 'sharp'
 import CatalogPhotos from '#services/catalog/catalog_photos'
+import { createOwnerWithBusiness } from '#tests/helpers/factories'
+import { signedInSession } from '#tests/helpers/http_session'
 
 const CUSTOMER = '5215512345678@s.whatsapp.net'
 /**
@@ -222,20 +224,7 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
   }) => {
     const { business, instance } = await connectedBusiness(client, gateway)
     await readyForAgent(business)
-    const shoe = await sharp(
-      Buffer.from(
-        `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900">
-          <rect width="900" height="900" fill="#f4efe6"/>
-          <ellipse cx="450" cy="560" rx="330" ry="120" fill="#c81e3a"/>
-          <rect x="170" y="380" width="380" height="190" rx="60" fill="#c81e3a"/>
-          <rect x="140" y="600" width="640" height="50" rx="20" fill="#ffffff"/>
-          <circle cx="300" cy="440" r="18" fill="#1f2937"/>
-          <circle cx="370" cy="430" r="18" fill="#1f2937"/>
-        </svg>`
-      )
-    )
-      .jpeg({ quality: 92 })
-      .toBuffer()
+    const shoe = await redShoe()
     const product = await addProduct(business, { title: 'Tenis Rojo Runner', price: '899.00' })
     const photos = await app.container.make(CatalogPhotos)
     product.photoFingerprint = await photos.fingerprintOfBytes(shoe)
@@ -300,4 +289,115 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
       '[El cliente envió un sticker]',
     ])
   })
+
+  test('the playground hears a voice note and sees a catalog photo, as a customer would send them', async ({
+    assert,
+  }) => {
+    const { user, business } = await createOwnerWithBusiness('Tienda Playground Medios')
+    await readyForAgent(business)
+    const shoe = await redShoe()
+    const product = await addProduct(business, { title: 'Tenis Rojo Runner', price: '899.00' })
+    const catalogPhotos = await app.container.make(CatalogPhotos)
+    product.photoFingerprint = await catalogPhotos.fingerprintOfBytes(shoe)
+    await product.save()
+    const session = await signedInSession(user.email, 'secreta123')
+    const turn = (messages: unknown[], file: Blob, name: string) => {
+      const form = new FormData()
+      form.append('messages', JSON.stringify(messages))
+      form.append('file', file, name)
+      return session.fetch('/agent/playground', {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+        body: form,
+      })
+    }
+
+    openai.transcribe = () => ({ text: '¿Tienen tenis rojos?' })
+    openai.script({ content: 'Sí, tenemos el Tenis Rojo Runner.' })
+    const voice = await turn(
+      [{ role: 'customer' }],
+      new Blob([Buffer.from(VOICE_NOTE, 'base64')], { type: 'audio/ogg' }),
+      'nota.ogg'
+    )
+    assert.equal(voice.status, 200)
+    const heard = (await voice.json()) as {
+      parts: string[]
+      costUsd: string
+      customer: { text: string; media: string; transcription: { seconds: number } }
+    }
+    assert.deepEqual(heard.parts, ['Sí, tenemos el Tenis Rojo Runner.'])
+    assert.equal(heard.customer.text, '¿Tienen tenis rojos?')
+    assert.equal(heard.customer.media, 'voice_note')
+    assert.isAbove(heard.customer.transcription.seconds, 0)
+    assert.equal(openai.transcriptions[0].model, 'gpt-4o-mini-transcribe')
+    assert.deepEqual(userWords(openai.chatRequests()[0]), [
+      '[Nota de voz del cliente] ¿Tienen tenis rojos?',
+    ])
+
+    // The photo as WhatsApp forwards it, after the voice note's turn.
+    openai.script({ content: 'Ese es el Tenis Rojo Runner, $899.' })
+    const forwarded = await sharp(shoe).resize(640).jpeg({ quality: 60 }).toBuffer()
+    const history = [
+      { role: 'customer', text: heard.customer.text, media: 'voice_note' },
+      { role: 'business', text: heard.parts[0] },
+      { role: 'customer', text: '¿este?' },
+    ]
+    const seen = await turn(history, new Blob([forwarded], { type: 'image/jpeg' }), 'foto.jpg')
+    assert.equal(seen.status, 200)
+    const answer = (await seen.json()) as {
+      customer: { media: string; match: { productId: string; title: string; confidence: string } }
+    }
+    assert.deepEqual(answer.customer.match, {
+      productId: product.id,
+      title: 'Tenis Rojo Runner',
+      confidence: 'match',
+    })
+    const request = openai.chatRequests()[1]
+    const newest = request.messages.at(-1)!.content as {
+      type: string
+      text?: string
+      image_url?: { url: string }
+    }[]
+    assert.include(newest[0].text, '[El cliente envió una imagen] ¿este?')
+    assert.include(newest[0].text, `coincide con el producto del catálogo: Tenis Rojo Runner`)
+    assert.match(newest[1].image_url!.url, /^data:image\/jpeg;base64,/)
+    assert.equal(request.messages[1].content, '[Nota de voz del cliente] ¿Tienen tenis rojos?')
+
+    // The transcript's cost is the run's, counted in the month.
+    const run = await AgentRun.query()
+      .where('business_id', business.id)
+      .where('source', 'playground')
+      .orderBy('created_at')
+      .firstOrFail()
+    assert.equal(run.costUsd, heard.costUsd)
+    assert.isAbove(Number(run.costUsd), 0)
+
+    // A file that is neither is refused by its bytes, naming the field.
+    const text = await turn(
+      [{ role: 'customer', text: 'hola' }],
+      new Blob(['not audio at all'], { type: 'audio/ogg' }),
+      'nota.ogg'
+    )
+    assert.equal(text.status, 422)
+    const refused = (await text.json()) as { errors: { field: string; message: string }[] }
+    assert.equal(refused.errors[0].field, 'file')
+    assert.include(refused.errors[0].message, 'no es una foto')
+  })
 })
+
+async function redShoe() {
+  return await sharp(
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900">
+        <rect width="900" height="900" fill="#f4efe6"/>
+        <ellipse cx="450" cy="560" rx="330" ry="120" fill="#c81e3a"/>
+        <rect x="170" y="380" width="380" height="190" rx="60" fill="#c81e3a"/>
+        <rect x="140" y="600" width="640" height="50" rx="20" fill="#ffffff"/>
+        <circle cx="300" cy="440" r="18" fill="#1f2937"/>
+        <circle cx="370" cy="430" r="18" fill="#1f2937"/>
+      </svg>`
+    )
+  )
+    .jpeg({ quality: 92 })
+    .toBuffer()
+}
