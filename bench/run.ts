@@ -3,7 +3,7 @@
  * 127.0.0.1 and the machine's PostgreSQL, written to docs/performance.md.
  *
  *   npm run bench                       # everything (about 12 minutes)
- *   npm run bench -- --only ingest      # one or more: ingest,agent,prompt,inbox,live,media,photos
+ *   npm run bench -- --only ingest      # one or more: ingest,agent,prompt,inbox,live,media,photos,voice
  *   npm run bench -- --runs 5           # runs per figure (default 3)
  *   npm run bench -- --reseed           # fill the inbox database again
  *   npm run bench -- --no-build         # reuse build/ as it is
@@ -23,6 +23,7 @@ import { benchBigMedia } from './big_media.js'
 import { benchInbox } from './inbox_http.js'
 import { benchIngest } from './ingest.js'
 import { benchLive } from './live.js'
+import { benchVoiceNotes } from './voice_notes.js'
 import { benchPhotos } from './photo_match.js'
 import { benchPrompt } from './prompt.js'
 import { APP_ROOT, BenchDatabase, buildExists } from './lib/deployment.js'
@@ -30,7 +31,16 @@ import { describeMachine, loadAverage, waitForQuiet } from './lib/machine.js'
 import { cleanUpOnExit, run, stopAll } from './lib/processes.js'
 import { machineMarkdown, type BenchContext, type Section, writeReport } from './lib/report.js'
 
-const BENCHMARKS = ['ingest', 'agent', 'prompt', 'inbox', 'live', 'media', 'photos'] as const
+const BENCHMARKS = [
+  'ingest',
+  'agent',
+  'prompt',
+  'inbox',
+  'live',
+  'media',
+  'photos',
+  'voice',
+] as const
 type Benchmark = (typeof BENCHMARKS)[number]
 
 const { values: args } = parseArgs({
@@ -120,6 +130,9 @@ try {
         break
       case 'photos':
         sections.push(await benchPhotos(context))
+        break
+      case 'voice':
+        sections.push(await benchVoiceNotes(context, { database }))
         break
     }
     /**

@@ -34,7 +34,17 @@ const FIGURES = /<!-- figures: (.*?) -->/s
 /**
  * The order of the sections in docs/performance.md.
  */
-export const SECTION_ORDER = ['ingest', 'agent', 'prompt', 'inbox', 'live', 'memory', 'big-media']
+export const SECTION_ORDER = [
+  'ingest',
+  'agent',
+  'prompt',
+  'inbox',
+  'live',
+  'memory',
+  'big-media',
+  'photos',
+  'voice',
+]
 
 /**
  * Writes docs/performance.md: the sections measured in this run replace

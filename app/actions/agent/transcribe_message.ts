@@ -20,12 +20,6 @@ export type TranscriptOutcome = 'done' | 'failed' | 'too_long' | 'off' | 'waitin
 const OPUS_BYTES_PER_SECOND = 2_000
 
 /**
- * A transcript done asks for the reply this soon: a delay moves a job
- * already waiting (a reply due at once would leave it where it is).
- */
-const NUDGE_SECONDS = 0.05
-
-/**
  * A voice note (or any audio) becomes words: transcribed with the
  * business's key, kept on the message with its length and cost, shown in
  * the inbox, read by the model. A provider that keeps failing marks it
@@ -137,7 +131,7 @@ export default class TranscribeMessage {
       /**
        * Brings a waiting turn forward (its look-again is seconds away).
        */
-      await this.queue.scheduleReply(updated.conversationId, NUDGE_SECONDS)
+      await this.queue.replyNow(updated.conversationId)
     }
     return updated.transcriptStatus as TranscriptOutcome
   }

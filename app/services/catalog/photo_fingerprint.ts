@@ -21,12 +21,14 @@ import sharp from 'sharp'
  *   product, inside at one and outside at another, still gives one view
  *   the two copies share;
  * - a photo with no background to remove (a product on wood, on a busy
- *   fabric) is described whole and by five 90 % crops of it (centre and
- *   corners), which a 10 % crop of it lands close to.
- * Each view is a 64-bit DCT hash of its luminance (the shape) and an
- * 8 × 8 grid of its colours (which tells the red shoe from the blue one);
- * two photos are as far apart as their closest pair of views. Measured
- * in bench/photo_match.ts (docs/performance.md, section 8).
+ *   fabric) is described whole and, for the catalog's side, by nine 90 %
+ *   crops of it (a 3 × 3 grid of offsets), one of which a customer's
+ *   10 % crop lands close to.
+ * Each view holds a 64-bit DCT hash of its luminance (the shape), an
+ * 8 × 8 grid of its colours (which tells the red shoe from the blue one)
+ * and an 8 × 8 grid of its local contrast (plain or striped, dotted,
+ * printed). A query's score for a product is its closest pair of views.
+ * Measured in bench/photo_match.ts (docs/performance.md, section 8).
  */
 
 /**
@@ -36,10 +38,11 @@ import sharp from 'sharp'
 const THUMBNAIL = 256
 const HASH_SIZE = 32
 const GRID = 8
-const GRID_BYTES = GRID * GRID * 3
-const VIEW_BYTES = 8 + GRID_BYTES
+const CELLS = GRID * GRID
+const VIEW_BYTES = 8 + 1 + CELLS * 3 + CELLS
 const MAX_LEVELS = 3
 const FOREGROUND_THRESHOLDS = [16, 30, 48]
+const CROP_OFFSETS = [0, 0.05, 0.1]
 
 /**
  * Largest colour difference (0–255, per channel) between a pixel and the
@@ -71,65 +74,114 @@ const KEPT_SHARE = 0.15
 const EDGE_FILL = 0.2
 
 /**
- * Score = Hamming distance of the hashes (0–64) + the mean colour
- * difference over the grid's cells (lightness counts half, the two
- * colour axes in full). MATCH and NEAR are set from bench/photo_match.ts.
+ * The score of a pair of views (lower is closer): the Hamming distance
+ * of the hashes (0–64), plus the mean over the cells of half the
+ * lightness difference (each view's own mean lightness taken out) and
+ * the two colour axes' differences, plus 1.5 × the mean contrast
+ * difference, plus a tenth of the difference of mean lightness (a
+ * brighter copy stays close). The weights and thresholds were chosen on
+ * generated photos (seeds apart from the benchmark's).
  */
 const LIGHTNESS_WEIGHT = 0.5
-export const MATCH_SCORE = 30
-export const NEAR_SCORE = 44
+const CONTRAST_WEIGHT = 1.5
+const BRIGHTNESS_WEIGHT = 0.1
+export const MATCH_SCORE = 24
+export const NEAR_SCORE = 36
 /**
- * A best product this close to the second best is only 'near': the
- * catalog holds two photos the query cannot tell apart.
+ * A 'match' must also be clearly the best: its score at most 0.6 of the
+ * second best product's, and 4 under it. Otherwise it is only 'near' (the
+ * catalog holds another photo almost as close).
  */
-export const AMBIGUOUS_MARGIN = 4
+export const SECOND_BEST_RATIO = 0.6
+export const SECOND_BEST_MARGIN = 4
+/**
+ * Scores are followed up to here: enough to know a near product, and
+ * whether the second best is far enough from a match.
+ */
+const TRACKED_SCORE = Math.max(NEAR_SCORE, MATCH_SCORE / SECOND_BEST_RATIO)
 
 type Rect = { x: number; y: number; width: number; height: number }
 
 /**
- * One view of a photo: its hash as two 32-bit words, and its colour grid
- * as lightness and two colour axes per cell (each 0–255, 128 neutral).
+ * One view of a photo: its hash as two 32-bit words, its mean lightness,
+ * its colour grid (per cell: lightness minus the mean + 128, and two
+ * colour axes, red–green and yellow–blue, halved + 128) and its contrast
+ * grid (per cell: the luminance's standard deviation relative to the
+ * view's lightness).
  */
-export type PhotoView = { high: number; low: number; grid: Uint8Array }
+export type PhotoView = {
+  high: number
+  low: number
+  lightness: number
+  colours: Uint8Array
+  contrast: Uint8Array
+}
 
 /**
- * A photo's fingerprint. `toBuffer()` gives the bytes to keep in a
- * `bytea` column (2 + 200 bytes per view, at most 8 views: under 2 KB);
+ * A photo's fingerprint: its views, the first `primary` of them the
+ * regions found in it (a query is compared through those), the others
+ * crops that only the catalog's side uses. `toBuffer()` gives the bytes
+ * to keep in a `bytea` column (3 + 265 bytes per view, at most 12 views);
  * `PhotoFingerprint.fromBuffer()` reads them back.
  */
 export class PhotoFingerprint {
-  static readonly VERSION = 1
+  /**
+   * 2: contrast grids, mean lightness and the primary-view count (1 was
+   * this cycle's first format; its rows are refreshed by
+   * `node ace catalog:fingerprints`).
+   */
+  static readonly VERSION = 2
 
-  constructor(readonly views: PhotoView[]) {}
+  /**
+   * Whether stored bytes are a fingerprint of this version.
+   */
+  static isCurrent(bytes: Uint8Array | null) {
+    return bytes !== null && bytes.byteLength > 3 && bytes[0] === PhotoFingerprint.VERSION
+  }
+
+  constructor(
+    readonly views: PhotoView[],
+    readonly primary = views.length
+  ) {}
 
   toBuffer() {
-    const buffer = Buffer.alloc(2 + this.views.length * VIEW_BYTES)
+    const buffer = Buffer.alloc(3 + this.views.length * VIEW_BYTES)
     buffer[0] = PhotoFingerprint.VERSION
     buffer[1] = this.views.length
+    buffer[2] = this.primary
     this.views.forEach((view, index) => {
-      const offset = 2 + index * VIEW_BYTES
+      const offset = 3 + index * VIEW_BYTES
       buffer.writeUInt32BE(view.high, offset)
       buffer.writeUInt32BE(view.low, offset + 4)
-      buffer.set(view.grid, offset + 8)
+      buffer[offset + 8] = view.lightness
+      buffer.set(view.colours, offset + 9)
+      buffer.set(view.contrast, offset + 9 + CELLS * 3)
     })
     return buffer
   }
 
   static fromBuffer(bytes: Uint8Array) {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    if (buffer[0] !== PhotoFingerprint.VERSION || buffer.length !== 2 + buffer[1] * VIEW_BYTES) {
+    const [version, count, primary] = buffer
+    if (
+      version !== PhotoFingerprint.VERSION ||
+      buffer.length !== 3 + count * VIEW_BYTES ||
+      primary > count
+    ) {
       throw new Error('Not a photo fingerprint of this version')
     }
     const views: PhotoView[] = []
-    for (let index = 0; index < buffer[1]; index++) {
-      const offset = 2 + index * VIEW_BYTES
+    for (let index = 0; index < count; index++) {
+      const offset = 3 + index * VIEW_BYTES
       views.push({
         high: buffer.readUInt32BE(offset),
         low: buffer.readUInt32BE(offset + 4),
-        grid: Uint8Array.from(buffer.subarray(offset + 8, offset + VIEW_BYTES)),
+        lightness: buffer[offset + 8],
+        colours: Uint8Array.from(buffer.subarray(offset + 9, offset + 9 + CELLS * 3)),
+        contrast: Uint8Array.from(buffer.subarray(offset + 9 + CELLS * 3, offset + VIEW_BYTES)),
       })
     }
-    return new PhotoFingerprint(views)
+    return new PhotoFingerprint(views, primary)
   }
 }
 
@@ -140,7 +192,7 @@ export class PhotoFingerprint {
 export async function fingerprint(bytes: Uint8Array) {
   const thumbnail = await Thumbnail.of(bytes)
   const whole = { x: 0, y: 0, width: thumbnail.width, height: thumbnail.height }
-  const views: Rect[] = []
+  const regions: Rect[] = []
   for (const threshold of FOREGROUND_THRESHOLDS) {
     let leaf = whole
     for (let level = 1; level < MAX_LEVELS; level++) {
@@ -148,25 +200,25 @@ export async function fingerprint(bytes: Uint8Array) {
       if (!region) break
       leaf = region
     }
-    if (!views.some((view) => sameRect(view, leaf))) views.push(leaf)
+    if (!regions.some((region) => sameRect(region, leaf))) regions.push(leaf)
   }
-  if (views.some((view) => sameRect(view, whole))) {
-    for (const [x, y] of [
-      [0.05, 0.05],
-      [0, 0],
-      [0.1, 0],
-      [0, 0.1],
-      [0.1, 0.1],
-    ]) {
-      views.push({
-        x: whole.width * x,
-        y: whole.height * y,
-        width: whole.width * 0.9,
-        height: whole.height * 0.9,
-      })
+  const crops: Rect[] = []
+  if (regions.some((region) => sameRect(region, whole))) {
+    for (const x of CROP_OFFSETS) {
+      for (const y of CROP_OFFSETS) {
+        crops.push({
+          x: whole.width * x,
+          y: whole.height * y,
+          width: whole.width * 0.9,
+          height: whole.height * 0.9,
+        })
+      }
     }
   }
-  return new PhotoFingerprint(views.map((rect) => viewOf(thumbnail, rect)))
+  return new PhotoFingerprint(
+    [...regions, ...crops].map((rect) => viewOf(thumbnail, rect)),
+    regions.length
+  )
 }
 
 function sameRect(a: Rect, b: Rect) {
@@ -200,15 +252,16 @@ export type PhotoMatch = {
  *   const matcher = new PhotoMatcher(rows.map((row) => [row.id, row.photoFingerprint]))
  *   matcher.match(await fingerprint(photo))
  *
- * A query is compared with every view of every product: the Hamming
- * distance first, the colour grid only where a lower bound of the score
- * (from the views' mean colours) can still reach NEAR_SCORE.
+ * A query's regions are compared with every view of every product: the
+ * Hamming distance first, then a lower bound of the score from the views'
+ * means, and the whole grids only where that bound can still beat the
+ * second best product found so far (only the best two matter).
  */
 export class PhotoMatcher {
   private readonly productIds: string[] = []
   private readonly owners: Int32Array
   private readonly hashes: Uint32Array
-  private readonly grids: Uint8Array
+  private readonly details: Uint8Array
   private readonly means: Float32Array
 
   constructor(
@@ -216,21 +269,21 @@ export class PhotoMatcher {
   ) {
     const views: { owner: number; view: PhotoView }[] = []
     for (const [productId, stored] of catalog) {
-      const photo =
+      const print =
         stored instanceof PhotoFingerprint ? stored : PhotoFingerprint.fromBuffer(stored)
       const owner = this.productIds.push(productId) - 1
-      for (const view of photo.views) views.push({ owner, view })
+      for (const view of print.views) views.push({ owner, view })
     }
     this.owners = new Int32Array(views.length)
     this.hashes = new Uint32Array(views.length * 2)
-    this.grids = new Uint8Array(views.length * GRID_BYTES)
-    this.means = new Float32Array(views.length * 3)
+    this.details = new Uint8Array(views.length * DETAIL_BYTES)
+    this.means = new Float32Array(views.length * MEANS)
     views.forEach(({ owner, view }, index) => {
       this.owners[index] = owner
       this.hashes[index * 2] = view.high
       this.hashes[index * 2 + 1] = view.low
-      this.grids.set(view.grid, index * GRID_BYTES)
-      this.means.set(gridMeans(view.grid), index * 3)
+      this.details.set(detailsOf(view), index * DETAIL_BYTES)
+      this.means.set(meansOf(view), index * MEANS)
     })
   }
 
@@ -242,39 +295,86 @@ export class PhotoMatcher {
    * The catalog product the photo shows, or null when none is close.
    */
   match(query: PhotoFingerprint): PhotoMatch | null {
-    const best = new Float64Array(this.productIds.length).fill(Number.POSITIVE_INFINITY)
-    const { hashes, grids, means, owners } = this
-    for (const view of query.views) {
-      const [lightness, axisA, axisB] = gridMeans(view.grid)
-      for (const [index, owner] of owners.entries()) {
+    const { hashes, details, means, owners } = this
+    let first = -1
+    let firstScore = TRACKED_SCORE
+    let secondScore = TRACKED_SCORE
+    for (const view of query.views.slice(0, query.primary)) {
+      const detail = detailsOf(view)
+      const [lightness, red, yellow, contrast] = meansOf(view)
+      // A typed array's iterator costs more than the scan itself.
+      // eslint-disable-next-line @unicorn/no-for-loop
+      for (let index = 0; index < owners.length; index++) {
+        const owner = owners[index]
+        /**
+         * A pair can only matter if it beats the second best product, or
+         * improves the best one.
+         */
+        const limit = owner === first ? firstScore : secondScore
         const distance =
           popcount(hashes[index * 2] ^ view.high) + popcount(hashes[index * 2 + 1] ^ view.low)
-        if (distance >= NEAR_SCORE) continue
+        if (distance >= limit) continue
+        const at = index * MEANS
         const bound =
           distance +
-          LIGHTNESS_WEIGHT * Math.abs(means[index * 3] - lightness) +
-          2 * Math.abs(means[index * 3 + 1] - axisA) +
-          2 * Math.abs(means[index * 3 + 2] - axisB)
-        if (bound >= NEAR_SCORE || bound >= best[owner]) continue
-        const score = distance + colourDistance(grids, index * GRID_BYTES, view.grid)
-        if (score < best[owner]) best[owner] = score
+          BRIGHTNESS_WEIGHT * Math.abs(means[at] - lightness) +
+          2 * Math.abs(means[at + 1] - red) +
+          2 * Math.abs(means[at + 2] - yellow) +
+          CONTRAST_WEIGHT * Math.abs(means[at + 3] - contrast)
+        if (bound >= limit) continue
+        const score =
+          distance +
+          BRIGHTNESS_WEIGHT * Math.abs(means[at] - lightness) +
+          detailDistance(details, index * DETAIL_BYTES, detail)
+        if (score >= limit) continue
+        if (owner === first) {
+          firstScore = score
+        } else if (score < firstScore) {
+          secondScore = firstScore
+          first = owner
+          firstScore = score
+        } else {
+          secondScore = score
+        }
       }
     }
-    let first = -1
-    let second = Number.POSITIVE_INFINITY
-    for (let owner = 0; owner < best.length; owner++) {
-      if (first === -1 || best[owner] < best[first]) {
-        if (first !== -1) second = best[first]
-        first = owner
-      } else if (best[owner] < second) {
-        second = best[owner]
-      }
+    if (first === -1 || firstScore >= NEAR_SCORE) return null
+    const certain =
+      firstScore < MATCH_SCORE &&
+      secondScore - firstScore >= SECOND_BEST_MARGIN &&
+      firstScore <= SECOND_BEST_RATIO * secondScore
+    return {
+      productId: this.productIds[first],
+      confidence: certain ? 'match' : 'near',
+      score: Math.round(firstScore * 10) / 10,
     }
-    if (first === -1 || best[first] >= NEAR_SCORE) return null
-    const score = Math.round(best[first] * 10) / 10
-    const certain = best[first] < MATCH_SCORE && second - best[first] >= AMBIGUOUS_MARGIN
-    return { productId: this.productIds[first], confidence: certain ? 'match' : 'near', score }
   }
+}
+
+/**
+ * A view's grids side by side (colours, then contrast), and its means:
+ * lightness, the two colour axes, contrast.
+ */
+const DETAIL_BYTES = CELLS * 4
+const MEANS = 4
+
+function detailsOf(view: PhotoView) {
+  const detail = new Uint8Array(DETAIL_BYTES)
+  detail.set(view.colours)
+  detail.set(view.contrast, CELLS * 3)
+  return detail
+}
+
+function meansOf(view: PhotoView) {
+  let red = 0
+  let yellow = 0
+  let contrast = 0
+  for (let cell = 0; cell < CELLS; cell++) {
+    red += view.colours[cell * 3 + 1]
+    yellow += view.colours[cell * 3 + 2]
+    contrast += view.contrast[cell]
+  }
+  return [view.lightness, red / CELLS, yellow / CELLS, contrast / CELLS]
 }
 
 function popcount(value: number) {
@@ -284,24 +384,23 @@ function popcount(value: number) {
 }
 
 /**
- * The mean over the grid's cells of |Δ lightness| / 2 + |Δ a| + |Δ b|,
- * in the axes' own units (they are stored halved).
+ * The grids' part of the score: over the cells, the mean of half the
+ * lightness difference and the colour axes' differences (stored halved),
+ * plus CONTRAST_WEIGHT × the mean contrast difference.
  */
-function colourDistance(grids: Uint8Array, offset: number, grid: Uint8Array) {
-  let total = 0
-  for (let index = 0; index < GRID_BYTES; index += 3) {
-    total +=
-      LIGHTNESS_WEIGHT * Math.abs(grids[offset + index] - grid[index]) +
-      2 * Math.abs(grids[offset + index + 1] - grid[index + 1]) +
-      2 * Math.abs(grids[offset + index + 2] - grid[index + 2])
+function detailDistance(details: Uint8Array, offset: number, detail: Uint8Array) {
+  let colours = 0
+  for (let index = 0; index < CELLS * 3; index += 3) {
+    colours +=
+      LIGHTNESS_WEIGHT * Math.abs(details[offset + index] - detail[index]) +
+      2 * Math.abs(details[offset + index + 1] - detail[index + 1]) +
+      2 * Math.abs(details[offset + index + 2] - detail[index + 2])
   }
-  return total / (GRID * GRID)
-}
-
-function gridMeans(grid: Uint8Array) {
-  const means = [0, 0, 0]
-  for (let index = 0; index < GRID_BYTES; index++) means[index % 3] += grid[index]
-  return means.map((total) => total / (GRID * GRID))
+  let contrast = 0
+  for (let index = CELLS * 3; index < DETAIL_BYTES; index++) {
+    contrast += Math.abs(details[offset + index] - detail[index])
+  }
+  return (colours + CONTRAST_WEIGHT * contrast) / CELLS
 }
 
 /**
@@ -412,9 +511,10 @@ const COSINES = Array.from({ length: 8 }, (_, u) =>
 )
 
 /**
- * A region's hash (the 8 × 8 lowest frequencies of the DCT of its
- * luminance at 32 × 32, each bit: above the median of the 63 others than
- * the mean) and its colour grid.
+ * A region's view: the hash (the 8 × 8 lowest frequencies of the DCT of
+ * its luminance at 32 × 32, each bit: above the median of the 63 others
+ * than the mean), the colour grid and the contrast grid (the spread of
+ * the 4 × 4 luminance samples of each cell, over the view's lightness).
  */
 function viewOf(thumbnail: Thumbnail, rect: Rect): PhotoView {
   const grey = new Float64Array(HASH_SIZE * HASH_SIZE)
@@ -451,23 +551,52 @@ function viewOf(thumbnail: Thumbnail, rect: Rect): PhotoView {
     low = (low << 1) | (coefficients[index + 32] > median ? 1 : 0)
   }
 
-  const grid = new Uint8Array(GRID_BYTES)
   const cellX = rect.width / GRID
   const cellY = rect.height / GRID
+  const cells: number[][] = []
   for (let y = 0; y < GRID; y++) {
     for (let x = 0; x < GRID; x++) {
       const x0 = rect.x + x * cellX
       const y0 = rect.y + y * cellY
-      const r = thumbnail.mean(0, x0, y0, x0 + cellX, y0 + cellY)
-      const g = thumbnail.mean(1, x0, y0, x0 + cellX, y0 + cellY)
-      const b = thumbnail.mean(2, x0, y0, x0 + cellX, y0 + cellY)
-      const at = (y * GRID + x) * 3
-      grid[at] = Math.round((r + g + b) / 3)
-      grid[at + 1] = Math.round(128 + (r - g) / 2)
-      grid[at + 2] = Math.round(128 + ((r + g) / 2 - b) / 2)
+      cells.push(
+        [0, 1, 2].map((channel) => thumbnail.mean(channel, x0, y0, x0 + cellX, y0 + cellY))
+      )
     }
   }
-  return { high: high >>> 0, low: low >>> 0, grid }
+  const lightnesses = cells.map(([r, g, b]) => (r + g + b) / 3)
+  const lightness = lightnesses.reduce((sum, value) => sum + value, 0) / CELLS
+  const colours = new Uint8Array(CELLS * 3)
+  cells.forEach(([r, g, b], cell) => {
+    colours[cell * 3] = clampByte(lightnesses[cell] - lightness + 128)
+    colours[cell * 3 + 1] = clampByte(128 + (r - g) / 2)
+    colours[cell * 3 + 2] = clampByte(128 + ((r + g) / 2 - b) / 2)
+  })
+
+  const samples = HASH_SIZE / GRID
+  let luminance = 0
+  for (const value of grey) luminance += value
+  luminance /= grey.length
+  const contrast = new Uint8Array(CELLS)
+  for (let cy = 0; cy < GRID; cy++) {
+    for (let cx = 0; cx < GRID; cx++) {
+      let sum = 0
+      let squares = 0
+      for (let y = cy * samples; y < (cy + 1) * samples; y++) {
+        for (let x = cx * samples; x < (cx + 1) * samples; x++) {
+          sum += grey[y * HASH_SIZE + x]
+          squares += grey[y * HASH_SIZE + x] ** 2
+        }
+      }
+      const count = samples * samples
+      const spread = Math.sqrt(Math.max(0, squares / count - (sum / count) ** 2))
+      contrast[cy * GRID + cx] = clampByte((spread / (luminance + 16)) * 128)
+    }
+  }
+  return { high: high >>> 0, low: low >>> 0, lightness: clampByte(lightness), colours, contrast }
+}
+
+function clampByte(value: number) {
+  return Math.min(255, Math.max(0, Math.round(value)))
 }
 
 /**

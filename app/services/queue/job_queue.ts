@@ -228,6 +228,24 @@ export class JobQueue {
   }
 
   /**
+   * Brings the conversation's reply forward to now: a job waiting to look
+   * again later (a turn waiting for a transcript) runs at once, or one is
+   * made.
+   */
+  async replyNow(conversationId: string) {
+    const boss = await this.start()
+    await boss.upsert(AGENT_REPLY_QUEUE, { conversationId } satisfies AgentReplyJob, {
+      singletonKey: conversationId,
+      /**
+       * A moment ago by this clock: due at once, whatever the database's
+       * clock says.
+       */
+      startAfter: new Date(Date.now() - 60_000),
+    })
+    this.#wake(AGENT_REPLY_QUEUE, 0)
+  }
+
+  /**
    * Asks for the conversation's queued messages to be sent in a while (the
    * gateway just failed). One waiting job per conversation is enough.
    */
@@ -294,10 +312,17 @@ export class JobQueue {
   #wake(queue: string, afterMs: number) {
     const workerId = this.#workers.get(queue)
     if (!workerId || !this.#boss) return
-    const timer = setTimeout(() => {
-      this.#wakeups.delete(timer)
-      this.#boss?.notifyWorker(workerId)
-    }, afterMs + 20)
+    /**
+     * A job due now is in the table already (its insert was awaited); a
+     * delayed one is looked for a little after it falls due.
+     */
+    const timer = setTimeout(
+      () => {
+        this.#wakeups.delete(timer)
+        this.#boss?.notifyWorker(workerId)
+      },
+      afterMs <= 0 ? 0 : afterMs + 20
+    )
     timer.unref()
     this.#wakeups.add(timer)
   }
