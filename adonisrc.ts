@@ -47,6 +47,7 @@ export default defineConfig({
     () => import('#start/transmit'),
     () => import('#start/events'),
     () => import('#start/process'),
+    () => import('#start/view'),
   ],
 
   tests: {
