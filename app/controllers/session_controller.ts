@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { verifyLoginFromAddress } from '#start/limiter'
 import User from '#models/user'
 import { loginValidator } from '#validators/auth'
 import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
@@ -8,9 +9,10 @@ export default class SessionController {
     return inertia.render('auth/login', {})
   }
 
-  async store({ request, auth, response, session }: HttpContext) {
+  async store(ctx: HttpContext) {
+    const { request, auth, response, session } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
-    const user = await User.verifyCredentials(email, password)
+    const user = await verifyLoginFromAddress(ctx, () => User.verifyCredentials(email, password))
     await auth.use('web').login(user)
     session.regenerate()
 

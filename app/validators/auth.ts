@@ -21,6 +21,11 @@ export const loginValidator = vine.create({
   password: vine.string().maxLength(128),
 })
 
+/**
+ * An e-mail as the login reads it: what rate limits count by.
+ */
+export const loginIdentityValidator = vine.create({ email: email() })
+
 export const resetPasswordValidator = vine.create({
   password: vine.string().minLength(8).maxLength(128),
 })

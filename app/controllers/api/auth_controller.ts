@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { verifyLoginFromAddress } from '#start/limiter'
 import { inject } from '@adonisjs/core'
 import User from '#models/user'
 import RegisterUser from '#actions/auth/register_user'
@@ -17,9 +18,10 @@ export default class AuthController {
     return serialize({ token: token.value!.release(), user: UserTransformer.transform(user) })
   }
 
-  async login({ request, serialize }: HttpContext) {
+  async login(ctx: HttpContext) {
+    const { request, serialize } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
-    const user = await User.verifyCredentials(email, password)
+    const user = await verifyLoginFromAddress(ctx, () => User.verifyCredentials(email, password))
     const token = await User.accessTokens.create(user)
 
     return serialize({ token: token.value!.release(), user: UserTransformer.transform(user) })

@@ -1,3 +1,5 @@
+import { forgetFailedLogins } from '#start/limiter'
+import User from '#models/user'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
@@ -5,6 +7,12 @@ import { createUser } from '#tests/helpers/factories'
 
 test.group('API auth', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+  /**
+   * Each test starts with this address's failed logins forgotten (the
+   * other suites log in from it too).
+   */
+  group.each.setup(() => forgetFailedLogins('127.0.0.1'))
+  group.each.teardown(() => forgetFailedLogins('127.0.0.1'))
 
   test('registers an account and answers a token and the user', async ({ client, assert }) => {
     const response = await client
@@ -147,5 +155,44 @@ test.group('API auth', (group) => {
       last!.body().errors[0].message,
       'Demasiados intentos. Espera unos minutos e inténtalo de nuevo.'
     )
+  })
+
+  test('the login limit counts an account however its e-mail is written', async ({
+    client,
+    assert,
+  }) => {
+    const local = `target${Date.now()}`
+    await User.create({
+      fullName: 'Objetivo',
+      email: `${local}@gmail.com`,
+      password: 'correcta123',
+    })
+    for (let attempt = 0; attempt < 11; attempt++) {
+      await client.post('/auth/login').json({ email: `${local}@gmail.com`, password: 'mala' })
+    }
+    for (const variant of [
+      `${local}+a@gmail.com`,
+      `${local.slice(0, 1)}.${local.slice(1)}@gmail.com`,
+      `${local}@googlemail.com`,
+      ` ${local.toUpperCase()}@GMAIL.COM`,
+    ]) {
+      const response = await client
+        .post('/auth/login')
+        .json({ email: variant, password: 'correcta123' })
+      assert.equal(response.status(), 429, variant)
+    }
+  })
+
+  test('one address cannot try passwords across many accounts', async ({ client, assert }) => {
+    const started = Date.now()
+    const statuses: number[] = []
+    for (let attempt = 0; attempt < 31; attempt++) {
+      const response = await client
+        .post('/auth/login')
+        .json({ email: `probe-${started}-${attempt}@example.com`, password: 'adivina123' })
+      statuses.push(response.status())
+    }
+    assert.notInclude(statuses.slice(0, 30), 429)
+    assert.equal(statuses[30], 429)
   })
 })
