@@ -10,9 +10,20 @@ const encryptionConfig = defineConfig({
   list: {
     app: drivers.aes256gcm({
       id: 'app',
-      keys: [env.get('APP_KEY')],
+      /**
+       * The first key encrypts; every one of them decrypts (a rotation:
+       * the new APP_KEY first, the old ones from APP_OLD_KEYS).
+       */
+      keys: [env.get('APP_KEY'), ...oldKeys()],
     }),
   },
 })
 
 export default encryptionConfig
+
+function oldKeys() {
+  return (env.get('APP_OLD_KEYS') ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean)
+}

@@ -17,6 +17,7 @@ import { Env } from '@adonisjs/core/env'
  */
 export const SECRET_FILE_VARIABLES = [
   'APP_KEY',
+  'APP_OLD_KEYS',
   'DB_PASSWORD',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
@@ -52,6 +53,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   PORT: Env.schema.number(),
   HOST: Env.schema.string({ format: 'host' }),
   APP_KEY: Env.schema.secret(),
+  /**
+   * Keys APP_KEY replaced, comma-separated: stored secrets still decrypt
+   * with them until `node ace keys:rotate` has re-encrypted them.
+   */
+  APP_OLD_KEYS: Env.schema.string.optional(),
   APP_URL: Env.schema.string({ format: 'url', tld: false }),
   APP_NAME: Env.schema.string.optional(),
   LOG_LEVEL: Env.schema.string.optional(),

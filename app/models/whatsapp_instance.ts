@@ -47,16 +47,20 @@ export default class WhatsappInstance extends WhatsappInstanceSchema {
    * A stored token or webhook secret in clear (also for rows read
    * without the model).
    */
+  /**
+   * The secret, or null when it does not decrypt with any of the app's
+   * keys (callers refuse rather than use a "null" secret).
+   */
   static decrypt(stored: string) {
-    return encryption.decrypt<string>(stored)!
+    return encryption.decrypt<string>(stored)
   }
 
   revealToken() {
-    return WhatsappInstance.decrypt(this.token)
+    return readable(WhatsappInstance.decrypt(this.token), 'token')
   }
 
   revealWebhookSecret() {
-    return WhatsappInstance.decrypt(this.webhookSecret)
+    return readable(WhatsappInstance.decrypt(this.webhookSecret), 'webhook secret')
   }
 
   /**
@@ -74,4 +78,16 @@ export default class WhatsappInstance extends WhatsappInstanceSchema {
   credentials() {
     return { instanceName: this.instanceName, token: this.revealToken() }
   }
+}
+
+/**
+ * A secret that does not decrypt stops what needed it, saying why.
+ */
+function readable(value: string | null, what: string) {
+  if (value === null) {
+    throw new Error(
+      `The WhatsApp instance's ${what} does not decrypt: APP_KEY changed without the old key in APP_OLD_KEYS`
+    )
+  }
+  return value
 }

@@ -10,8 +10,9 @@ import { inlinedFiles } from '#services/whatsapp/webhook_body'
 /**
  * POST /webhooks/whatsapp: deliveries from the WhatsApp gateway.
  *
- * Malformed → 400, no or wrong secret → 401, unknown instance → 404, all
- * with nothing stored. Otherwise the events are stored and the answer is
+ * Malformed → 400; no secret, a wrong one, an unknown instance or a
+ * secret that no longer decrypts → the same 401 (instance names cannot be
+ * told apart); all with nothing stored. Otherwise the events are stored and the answer is
  * immediate: no gateway or model call happens here.
  */
 export default class WhatsappWebhookController {
@@ -29,16 +30,11 @@ export default class WhatsappWebhookController {
     }
 
     const authorization = request.header('authorization')
-    if (!authorization) {
-      return response.unauthorized({ message: 'Missing authorization' })
-    }
-
-    const instance = await webhookInstances.authenticate(parsed.instanceName, authorization)
-    if (instance === 'unknown') {
-      return response.notFound({ message: 'Unknown instance' })
-    }
-    if (instance === 'wrong secret') {
-      return response.unauthorized({ message: 'Wrong authorization' })
+    const instance = authorization
+      ? await webhookInstances.authenticate(parsed.instanceName, authorization)
+      : 'unknown'
+    if (instance === 'unknown' || instance === 'wrong secret') {
+      return response.unauthorized({ message: 'Unauthorized' })
     }
     noteBusinessInLogs(instance.businessId, ctx)
 

@@ -1,13 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import WhatsappInstance from '#models/whatsapp_instance'
 import { preparedQuery } from '#services/sql'
+import logger from '@adonisjs/core/services/logger'
 
 /**
  * What a webhook delivery needs to know of the instance it is for.
  */
 export type WebhookInstance = { id: string; businessId: string; instanceName: string }
 
-type Entry = { instance: WebhookInstance; secretDigest: Buffer; expiresAt: number }
+/**
+ * `secretDigest` is null when the stored secret does not decrypt (APP_KEY
+ * changed without the old key in APP_OLD_KEYS): nothing is accepted for it.
+ */
+type Entry = { instance: WebhookInstance; secretDigest: Buffer | null; expiresAt: number }
 
 /**
  * How long an instance read for one delivery answers the next ones
@@ -27,6 +32,7 @@ const MOST_REMEMBERED = 10_000
  */
 class WebhookInstances {
   #entries = new Map<string, Entry>()
+  #warned = new Set<string>()
 
   async authenticate(
     instanceName: string,
@@ -35,7 +41,7 @@ class WebhookInstances {
     const given = digest(authorization)
     const remembered = this.#entries.get(instanceName)
     if (
-      remembered &&
+      remembered?.secretDigest &&
       remembered.expiresAt > Date.now() &&
       timingSafeEqual(remembered.secretDigest, given)
     ) {
@@ -53,15 +59,35 @@ class WebhookInstances {
     )
     if (!row) {
       this.#entries.delete(instanceName)
+      /**
+       * The same work as a wrong secret: an unknown name takes as long.
+       */
+      timingSafeEqual(UNKNOWN_DIGEST, given)
       return 'unknown'
     }
+    const secret = WhatsappInstance.decrypt(row.webhook_secret)
+    if (secret === null) this.#warnUndecryptable(instanceName)
     const entry: Entry = {
       instance: { id: row.id, businessId: row.business_id, instanceName: row.instance_name },
-      secretDigest: digest(`Bearer ${WhatsappInstance.decrypt(row.webhook_secret)}`),
+      secretDigest: secret === null ? null : digest(`Bearer ${secret}`),
       expiresAt: Date.now() + REMEMBER_MS,
     }
     this.#remember(instanceName, entry)
+    if (!entry.secretDigest) return 'wrong secret'
     return timingSafeEqual(entry.secretDigest, given) ? entry.instance : 'wrong secret'
+  }
+
+  /**
+   * Once per instance and process: the operator must put the old key in
+   * APP_OLD_KEYS (and run node ace keys:rotate).
+   */
+  #warnUndecryptable(instanceName: string) {
+    if (this.#warned.has(instanceName)) return
+    this.#warned.add(instanceName)
+    logger.warn(
+      { instanceName },
+      "a WhatsApp instance's webhook secret does not decrypt with APP_KEY or APP_OLD_KEYS: its deliveries are refused"
+    )
   }
 
   forget(instanceName: string) {
@@ -86,5 +112,7 @@ class WebhookInstances {
 function digest(value: string) {
   return createHash('sha256').update(value).digest()
 }
+
+const UNKNOWN_DIGEST = digest('no instance')
 
 export const webhookInstances = new WebhookInstances()

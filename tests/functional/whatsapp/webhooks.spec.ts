@@ -229,7 +229,7 @@ test.group('WhatsApp webhook ingest', (group) => {
     assert.isBelow(minutes, 121)
   })
 
-  test('right after an accepted delivery, a wrong secret is still refused and a disconnected instance is unknown', async ({
+  test('right after an accepted delivery, a wrong secret is still refused and a disconnected instance is refused', async ({
     client,
     assert,
   }) => {
@@ -251,7 +251,7 @@ test.group('WhatsApp webhook ingest', (group) => {
     const afterwards = await fake.deliver(instance.instanceName, 'messages.upsert', text('R-3'), {
       headers,
     })
-    assert.equal(afterwards.status, 404)
+    assert.equal(afterwards.status, 401)
 
     const stored = await messagesOf(business.id)
     assert.deepEqual(
@@ -284,7 +284,7 @@ test.group('WhatsApp webhook ingest', (group) => {
     const unknown = await fake.deliver('atiende-unknown', 'messages.upsert', data, {
       headers: { authorization: 'Bearer whatever' },
     })
-    assert.equal(unknown.status, 404)
+    assert.equal(unknown.status, 401)
 
     const malformed = await fake.deliver(instance.instanceName, 'messages.upsert', {
       key: { id: 5 },

@@ -1,0 +1,114 @@
+import { test } from '@japa/runner'
+import { spawn } from 'node:child_process'
+import { Encryption } from '@adonisjs/core/encryption'
+import { AES256GCM } from '@adonisjs/core/encryption/drivers/aes_256_gcm'
+import app from '@adonisjs/core/services/app'
+import encryption from '@adonisjs/core/services/encryption'
+import db from '@adonisjs/lucid/services/db'
+import Message from '#models/message'
+import WhatsappInstance from '#models/whatsapp_instance'
+import { FakeEvolution } from '#tests/helpers/fake_evolution'
+import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
+
+const OLD_KEY = 'an-old-app-key-that-was-replaced-0123456789'
+
+/**
+ * Secrets encrypted with a key the app no longer has: what an APP_KEY
+ * change without APP_OLD_KEYS leaves in the database.
+ */
+function encryptedWithOldKey(value: string) {
+  const old = new Encryption({
+    driver: (key) => new AES256GCM({ id: 'app', key }),
+    keys: [OLD_KEY],
+  })
+  return old.encrypt(value)
+}
+
+function rotateKeys() {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, ['ace.js', 'keys:rotate'], {
+      cwd: app.makePath(),
+      env: { ...process.env, APP_OLD_KEYS: OLD_KEY },
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    child.on('close', (code) => resolve({ code, output }))
+  })
+}
+
+/**
+ * Webhooks fail closed, and keys rotate without breaking what is stored.
+ */
+test.group('Webhook secrets and key rotation', (group) => {
+  const fake = fakeEvolutionFor(group)
+  let sequence = 0
+  const hello = () =>
+    FakeEvolution.textMessage({
+      id: `KEYS-${++sequence}`,
+      from: '5215512345678@s.whatsapp.net',
+      text: 'hola',
+    })
+
+  test('an unknown instance and a wrong secret get the same answer', async ({ client, assert }) => {
+    const { instance } = await connectedBusiness(client, fake)
+    const wrong = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), {
+      headers: { authorization: 'Bearer not-the-secret' },
+    })
+    const unknown = await fake.deliver('atiende-nobody', 'messages.upsert', hello(), {
+      headers: { authorization: 'Bearer not-the-secret' },
+    })
+    const missing = await fake.deliver('atiende-nobody', 'messages.upsert', hello(), {
+      headers: {},
+    })
+    assert.deepEqual([wrong.status, unknown.status, missing.status], [401, 401, 401])
+    assert.deepEqual(wrong.body, unknown.body)
+    assert.deepEqual(missing.body, unknown.body)
+  })
+
+  test('after APP_KEY changes the webhook refuses everything; keys:rotate with the old key restores it', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, fake)
+    const headers = fake.instances.get(instance.instanceName)!.webhook.headers
+    const secret = String(headers.authorization).replace('Bearer ', '')
+    const stored = await WhatsappInstance.findOrFail(instance.id)
+    await db
+      .from('whatsapp_instances')
+      .where('id', instance.id)
+      .update({
+        webhook_secret: encryptedWithOldKey(secret),
+        token: encryptedWithOldKey(stored.revealToken()),
+      })
+    await db
+      .from('businesses')
+      .where('id', business.id)
+      .update({ openai_api_key: encryptedWithOldKey('sk-test-rotated-key-1234') })
+
+    for (const authorization of [
+      'Bearer null',
+      'Bearer undefined',
+      'Bearer ',
+      'Bearer',
+      headers.authorization,
+    ]) {
+      const answer = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), {
+        headers: { authorization: String(authorization) },
+      })
+      assert.equal(answer.status, 401, `authorization ${authorization}`)
+    }
+    assert.lengthOf(await Message.query().where('business_id', business.id), 0)
+
+    const rotation = await rotateKeys()
+    assert.equal(rotation.code, 0, rotation.output)
+    assert.match(rotation.output, /\d+ secret\(s\) re-encrypted with APP_KEY, 0 unreadable/)
+
+    const accepted = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), {
+      headers,
+    })
+    assert.equal(accepted.status, 200)
+    const row = await db.from('businesses').where('id', business.id).firstOrFail()
+    assert.equal(encryption.decrypt(row.openai_api_key), 'sk-test-rotated-key-1234')
+  })
+})
