@@ -9,9 +9,10 @@ const bodyParserConfig = defineConfig({
   json: {
     convertEmptyStringsToNull: true,
     /**
-     * WhatsApp webhooks carry media as base64 (up to ~16 MB for videos).
+     * The largest any route takes; app/middleware/body_parser_middleware.ts
+     * sets each route's own (16 kB to 1 MB; the webhook has its reader).
      */
-    limit: '25mb',
+    limit: '1mb',
     types: [
       'application/json',
       'application/json-patch+json',

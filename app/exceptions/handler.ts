@@ -40,6 +40,18 @@ function clientFault(error: unknown, ctx: HttpContext) {
   if (typeof code === 'string' && /^(Z_|ERR__ERROR_)/.test(code)) {
     return { status: 400, key: 'errors.unreadable_body' }
   }
+  /**
+   * JSON that does not parse, or nests deeper than the parser's stack:
+   * the parser's own message ("Maximum call stack size exceeded") is an
+   * internal one.
+   */
+  if (
+    (error instanceof SyntaxError || error instanceof RangeError) &&
+    (error as { status?: number }).status === 400 &&
+    'body' in error
+  ) {
+    return { status: 400, key: 'errors.unreadable_body' }
+  }
   if (
     typeof code === 'string' &&
     UNSERVABLE_KEY_CODES.has(code) &&
@@ -113,6 +125,17 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     }
 
     return super.handle(error, ctx)
+  }
+
+  /**
+   * A form that fails validation goes back with its errors, never with
+   * its input: the pages keep what was typed, and a big body flashed into
+   * the session cookie made a Set-Cookie of megabytes.
+   */
+  async renderValidationErrorAsHTML(error: any, ctx: HttpContext) {
+    if (!ctx.session) return super.renderValidationErrorAsHTML(error, ctx)
+    ctx.session.flashValidationErrors(error, false)
+    ctx.response.redirect('back', true)
   }
 
   async report(error: unknown, ctx: HttpContext) {

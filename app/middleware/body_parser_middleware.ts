@@ -6,7 +6,66 @@ import { isWebhook } from '#middleware/except_webhooks'
 import { MAX_MESSAGE_MEDIA_BYTES } from '#services/media_storage'
 import { WebhookBodyError, inlinedFiles, readWebhookBody } from '#services/whatsapp/webhook_body'
 
-let standard: BodyParserMiddleware | undefined
+/**
+ * How big a body each kind of route takes (the webhook's own reader has
+ * its limits, see below). A stranger reaches the routes of people who are
+ * not signed in yet with small bodies only; files go only to the routes
+ * that take them; every other body is a form or JSON of at most 1 MB.
+ * Counted as the body streams in: a bigger one is refused with 413 before
+ * it is parsed.
+ */
+const LIMITS = {
+  anonymous: { json: '16kb', form: '16kb', multipart: '16kb' },
+  uploads: { json: '1mb', form: '1mb', multipart: '20mb' },
+  standard: { json: '1mb', form: '1mb', multipart: '1mb' },
+} as const
+
+/**
+ * Routes anyone may post to (before an account or a session exists).
+ */
+const ANONYMOUS_ROUTES = new Set([
+  'session.store',
+  'registration.store',
+  'api.login',
+  'api.register',
+  'locale.update',
+])
+
+/**
+ * Routes that take a file: a photo, a logo, a CSV, a voice note.
+ */
+const UPLOAD_ROUTES = new Set([
+  'catalog.store',
+  'catalog.update',
+  'catalog.import.preview',
+  'catalog.import.store',
+  'settings.business.logo',
+  'onboarding.store',
+  'api.products.store',
+  'api.products.update',
+  'inbox.messages.store',
+  'api.conversations.reply',
+  'whatsapp.simulator.message',
+  'agent.playground.turn',
+])
+
+const parsers = new Map<keyof typeof LIMITS, BodyParserMiddleware>()
+
+function parserFor(ctx: HttpContext) {
+  const name = ctx.route?.name ?? ''
+  const kind = ANONYMOUS_ROUTES.has(name)
+    ? 'anonymous'
+    : UPLOAD_ROUTES.has(name)
+      ? 'uploads'
+      : 'standard'
+  let parser = parsers.get(kind)
+  if (!parser) {
+    const limits = LIMITS[kind]
+    parser = parserWith({ limit: limits.json }, { limit: limits.form }, { limit: limits.multipart })
+    parsers.set(kind, parser)
+  }
+  return parser
+}
 
 /**
  * The body parser of config/bodyparser.ts, except for the WhatsApp
@@ -19,8 +78,7 @@ let standard: BodyParserMiddleware | undefined
 export default class AppBodyParserMiddleware {
   handle(ctx: HttpContext, next: NextFn) {
     if (isWebhook(ctx)) return this.#webhook(ctx, next)
-    standard ??= parserWith({})
-    return standard.handle(ctx, next)
+    return parserFor(ctx).handle(ctx, next)
   }
 
   /**
@@ -66,10 +124,19 @@ export default class AppBodyParserMiddleware {
  */
 const MAX_WEBHOOK_JSON_BYTES = 16 * 1024 * 1024
 
-function parserWith(json: { convertEmptyStringsToNull?: boolean }) {
+function parserWith(
+  json: { limit: string },
+  form: { limit: string },
+  multipart: { limit: string }
+) {
   const config = app.config.get<any>('bodyparser')
   return new BodyParserMiddleware(
-    { ...config, json: { ...config.json, ...json } },
+    {
+      ...config,
+      json: { ...config.json, ...json },
+      form: { ...config.form, ...form },
+      multipart: { ...config.multipart, ...multipart },
+    },
     app.experimentalFlags
   )
 }
