@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
 import { wellFormed } from '#validators/well_formed'
+import { notCommonPassword } from '#validators/common_password'
 
 const email = () =>
   vine
@@ -13,7 +14,7 @@ const email = () =>
 export const registerValidator = vine.create({
   name: vine.string().trim().minLength(2).maxLength(120),
   email: email().unique({ table: 'users', column: 'email', caseInsensitive: true }),
-  password: vine.string().minLength(8).maxLength(128),
+  password: vine.string().minLength(8).maxLength(128).use(notCommonPassword()),
 })
 
 export const loginValidator = vine.create({
@@ -27,7 +28,7 @@ export const loginValidator = vine.create({
 export const loginIdentityValidator = vine.create({ email: email() })
 
 export const resetPasswordValidator = vine.create({
-  password: vine.string().minLength(8).maxLength(128),
+  password: vine.string().minLength(8).maxLength(128).use(notCommonPassword()),
 })
 
 export const localeValidator = vine.create({

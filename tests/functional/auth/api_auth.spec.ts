@@ -195,4 +195,16 @@ test.group('API auth', (group) => {
     assert.notInclude(statuses.slice(0, 30), 429)
     assert.equal(statuses[30], 429)
   })
+
+  test('a common password is refused at registration, saying why', async ({ client, assert }) => {
+    const response = await client.post('/auth/register').json({
+      name: 'Ana',
+      email: `comun-${Date.now()}@example.com`,
+      password: '12345678',
+    })
+    response.assertStatus(422)
+    const error = response.body().errors[0]
+    assert.equal(error.field, 'password')
+    assert.include(error.message, 'de las más usadas')
+  })
 })

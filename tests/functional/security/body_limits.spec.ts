@@ -20,7 +20,7 @@ test.group('Body limits', () => {
         headers: { 'content-type': 'application/json', 'accept': 'application/json' },
         body,
       }),
-      new Promise<Response>((resolve) => setTimeout(resolve, 20)).then(() =>
+      new Promise<void>((resolve) => setTimeout(resolve, 20)).then(() =>
         fetch(`${base()}/health/live`)
       ),
     ])
