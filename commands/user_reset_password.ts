@@ -3,11 +3,12 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { errors as vineErrors } from '@vinejs/vine'
 
 /**
- * Sets a new password for an account and revokes its API tokens.
+ * Sets a new password for an account and ends its web sessions and API
+ * tokens.
  */
 export default class UserResetPassword extends BaseCommand {
   static commandName = 'user:reset-password'
-  static description = 'Set a new password for a user and revoke their API tokens'
+  static description = 'Set a new password for a user and end their sessions and API tokens'
   static options: CommandOptions = { startApp: true }
 
   @args.string({ description: 'E-mail of the account' })
@@ -45,10 +46,10 @@ export default class UserResetPassword extends BaseCommand {
     user.password = password
     await user.save()
 
-    const tokens = await User.accessTokens.all(user)
-    for (const token of tokens) {
-      await User.accessTokens.delete(user, token.identifier)
-    }
-    this.logger.success(`Password updated for ${user.email}; ${tokens.length} API token(s) revoked`)
+    const { userSessions } = await import('#services/user_sessions')
+    const ended = await userSessions.endAll(user)
+    this.logger.success(
+      `Password updated for ${user.email}; ${ended.sessions} web session(s) ended, ${ended.tokens} API token(s) revoked`
+    )
   }
 }

@@ -41,6 +41,15 @@ const sessionConfig = defineConfig({
    * list of available stores and their config.
    */
   stores: {
+    /**
+     * On the server, in PostgreSQL (the default): ending a session ends it
+     * for every copy of its cookie.
+     */
+    database: stores.database(),
+    /**
+     * In the cookie itself: nothing on the server can end it before it
+     * expires. Only for a throwaway setup.
+     */
     cookie: stores.cookie(),
   },
 })

@@ -83,7 +83,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   | Session
   |----------------------------------------------------------
   */
-  SESSION_DRIVER: Env.schema.enum(['cookie', 'memory'] as const),
+  SESSION_DRIVER: Env.schema.enum(['database', 'cookie', 'memory'] as const),
 
   /*
   |----------------------------------------------------------

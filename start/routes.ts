@@ -48,6 +48,9 @@ router
 router
   .group(() => {
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
+    router
+      .post('/logout/everywhere', [SessionController, 'destroyEverywhere'])
+      .as('session.destroy_everywhere')
     router.get('/onboarding', [OnboardingController, 'show']).as('onboarding.show')
     router.post('/onboarding', [OnboardingController, 'store']).as('onboarding.store')
     router

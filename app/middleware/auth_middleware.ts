@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import type { Authenticators } from '@adonisjs/auth/types'
+import { userSessions } from '#services/user_sessions'
 
 /**
  * Auth middleware is used authenticate HTTP requests and deny
@@ -20,6 +21,14 @@ export default class AuthMiddleware {
     } = {}
   ) {
     await ctx.auth.authenticateUsing(options.guards, { loginRoute: this.redirectTo })
+    /**
+     * A web session ends after its lifetime, however active it was.
+     */
+    if (ctx.auth.authenticatedViaGuard === 'web' && userSessions.expired(ctx)) {
+      await ctx.auth.use('web').logout()
+      ctx.session.clear()
+      return ctx.auth.authenticateUsing(['web'], { loginRoute: this.redirectTo })
+    }
     return next()
   }
 }
