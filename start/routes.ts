@@ -11,6 +11,8 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { authThrottle } from '#start/limiter'
+import { liveStreams } from '#services/live_streams'
+import { isUuid } from '#models/user'
 import transmit from '@adonisjs/transmit/services/main'
 import { transmitSubscriptionValidator } from '#validators/transmit'
 
@@ -117,13 +119,38 @@ router.get('/health/ready', [HealthChecksController, 'ready']).as('health.ready'
 transmit.registerRoutes((route) => {
   const action = route.getPattern().split('/').pop()
   route.as(`transmit.${action}`)
+  /**
+   * Streams are for signed-in people only, a few each, each bound to who
+   * opened it.
+   */
+  if (action === 'events') {
+    route.use(async (ctx, next) => {
+      const user = (await ctx.auth.use('web').check()) ? ctx.auth.use('web').user! : null
+      if (!user) return ctx.response.unauthorized({ message: 'Sign in to receive live events' })
+      const uid = ctx.request.input('uid')
+      if (typeof uid !== 'string' || !isUuid(uid)) {
+        return ctx.response.badRequest({ message: 'A stream needs a uid (a UUID)' })
+      }
+      const opened = liveStreams.open(ctx, uid, String(user.id))
+      if (opened === 'taken') return ctx.response.conflict({ message: 'This uid is in use' })
+      if (opened === 'too_many') {
+        return ctx.response.tooManyRequests({ message: 'Too many live streams open' })
+      }
+      return next()
+    })
+  }
   if (action === 'subscribe' || action === 'unsubscribe') {
     /**
      * Transmit takes `uid` and `channel` as strings: without a channel, or
-     * with one of another type, it would throw (a 500).
+     * with one of another type, it would throw (a 500). A uid is only its
+     * owner's to subscribe.
      */
-    route.use(async ({ request }, next) => {
-      await request.validateUsing(transmitSubscriptionValidator)
+    route.use(async (ctx, next) => {
+      const { uid } = await ctx.request.validateUsing(transmitSubscriptionValidator)
+      const user = (await ctx.auth.use('web').check()) ? ctx.auth.use('web').user! : null
+      if (!user || !liveStreams.owns(uid, String(user.id))) {
+        return ctx.response.forbidden({ message: 'Not your stream' })
+      }
       return next()
     })
   }

@@ -46,6 +46,10 @@ const SWEEP: Record<string, 'foreign' | 'own' | 'public' | { special: string }> 
   'registration.create': 'public',
   'registration.store': 'public',
   'session.destroy': 'own',
+  'session.destroy_everywhere': {
+    special:
+      'ends every session and token of the caller only: tests/functional/security/sessions.spec.ts',
+  },
   'onboarding.show': 'own',
   'onboarding.store': 'own',
   'businesses.switch': 'foreign',
