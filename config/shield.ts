@@ -1,13 +1,30 @@
+import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/shield'
+import env from '#start/env'
 
 const shieldConfig = defineConfig({
   /**
-   * Configure CSP policies for your app. Refer documentation
-   * to learn more
+   * The pages run only our own bundled scripts (the page data is a JSON
+   * script element, never executed); images and audio may also come from
+   * the storage's signed links (S3_PUBLIC_ENDPOINT), data: and blob:
+   * (previews of a file being attached). In development Vite's client
+   * talks to its HMR server over a websocket and injects styles.
    */
   csp: {
-    enabled: false,
-    directives: {},
+    enabled: true,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", '@viteUrl'],
+      styleSrc: ["'self'", "'unsafe-inline'", '@viteUrl'],
+      imgSrc: ["'self'", 'data:', 'blob:', ...storageOrigins()],
+      mediaSrc: ["'self'", 'blob:', ...storageOrigins()],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'", ...(app.inProduction ? [] : ['ws:', 'wss:'])],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
     reportOnly: false,
   },
 
@@ -54,7 +71,7 @@ const shieldConfig = defineConfig({
    * Force browser to always use HTTPS
    */
   hsts: {
-    enabled: true,
+    enabled: app.inProduction,
     maxAge: '180 days',
   },
 
@@ -68,3 +85,17 @@ const shieldConfig = defineConfig({
 })
 
 export default shieldConfig
+
+/**
+ * Where the storage's signed links point, for browsers.
+ */
+function storageOrigins() {
+  if (env.get('DRIVE_DISK') !== 's3') return []
+  const endpoint = env.get('S3_PUBLIC_ENDPOINT') || env.get('S3_ENDPOINT')
+  if (!endpoint) return ['https://*.amazonaws.com']
+  try {
+    return [new URL(endpoint).origin]
+  } catch {
+    return []
+  }
+}
