@@ -65,3 +65,18 @@ export async function verifyLoginFromAddress<T>(
     throw error
   }
 }
+
+/**
+ * The agent on demand (POST /agent/think): 20 turns a minute per business
+ * (each costs the owner's model and may write to a customer).
+ */
+export const agentApiThrottle = limiter.define('agent_api', (ctx) => {
+  const businessId = String(ctx.request.input('business_id', '')).slice(0, 64)
+  return limiter
+    .allowRequests(20)
+    .every('1 minute')
+    .usingKey(`agent_api_${businessId}`)
+    .limitExceeded((error) => {
+      error.setMessage(ctx.i18n.t('errors.too_many_attempts')).setStatus(429)
+    })
+})

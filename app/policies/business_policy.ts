@@ -18,4 +18,12 @@ export default class BusinessPolicy extends BasePolicy {
   manage(_user: User, business: Business) {
     return business.$extras.pivot_role === 'owner'
   }
+
+  /**
+   * The agent on demand through the API (POST /agent/think): it spends the
+   * owner's key and can write to any number, so it is the owner's.
+   */
+  useAgentApi(_user: User, business: Business) {
+    return business.$extras.pivot_role === 'owner'
+  }
 }

@@ -5,13 +5,14 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { agentApiThrottle } from '#start/limiter'
 
 const AgentController = () => import('#controllers/api/agent_controller')
 const AgentPagesController = () => import('#controllers/agent_pages_controller')
 
 router
   .group(() => {
-    router.post('/agent/think', [AgentController, 'think']).as('agent.think')
+    router.post('/agent/think', [AgentController, 'think']).as('agent.think').use(agentApiThrottle)
   })
   .as('api')
   .use([middleware.json(), middleware.auth({ guards: ['api'] })])

@@ -2,7 +2,8 @@ import { test } from '@japa/runner'
 import AgentRun from '#models/agent_run'
 import Message from '#models/message'
 import { connectedBusiness } from '#tests/helpers/whatsapp'
-import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
+import { createOwnerWithBusiness, createUser, tokenFor } from '#tests/helpers/factories'
+import BusinessMember from '#models/business_member'
 import { addProduct, agentHarness, readyForAgent, toolResults } from '#tests/helpers/agent'
 import { signedInSession } from '#tests/helpers/http_session'
 
@@ -149,5 +150,43 @@ test.group('POST /agent/think and the playground', (group) => {
     assert.isAbove(body.usage.promptTokens, 0)
     assert.include(String(openai.chatRequests()[0].messages[0].content), 'Tienda Playground')
     assert.lengthOf(gateway.sent('/message/sendText'), 0)
+  })
+
+  test('only the owner may run the agent through the API, and not past the budget', async ({
+    client,
+    assert,
+  }) => {
+    const { business, token } = await connectedBusiness(client, gateway)
+    await readyForAgent(business)
+    const member = await createUser()
+    await BusinessMember.create({ businessId: business.id, userId: member.id, role: 'agent' })
+    const ask = (bearer: string) =>
+      client.post('/agent/think').bearerToken(bearer).json({
+        business_id: business.id,
+        user_message: 'Hola',
+        phone: '+52 55 1234 5678',
+      })
+
+    const asMember = await ask(await tokenFor(member))
+    asMember.assertStatus(403)
+    assert.lengthOf(openai.chatRequests(), 0)
+    assert.lengthOf(gateway.sent('/message/sendText'), 0)
+
+    business.monthlyBudgetUsd = '0.01'
+    await business.save()
+    await AgentRun.create({
+      businessId: business.id,
+      conversationId: null,
+      source: 'api',
+      model: business.openaiModel,
+      outcome: 'replied',
+      costUsd: '0.020000',
+      toolCalls: [],
+      triggerMessageIds: [],
+    })
+    const overBudget = await ask(token)
+    overBudget.assertStatus(409)
+    assert.include(overBudget.body().errors[0].message, 'presupuesto mensual')
+    assert.lengthOf(openai.chatRequests(), 0)
   })
 })
