@@ -189,9 +189,9 @@ export default class AgentPagesController {
     const zone = business.timezone
     const since = DateTime.now().setZone(zone).startOf('day').minus({ days: 29 })
 
-    const days = await db
-      .from('agent_runs')
-      .where('business_id', business.id)
+    const days = await business
+      .related('agentRuns')
+      .query()
       .where('created_at', '>=', since.toJSDate())
       .select(
         db.raw(`to_char(created_at AT TIME ZONE ?, 'YYYY-MM-DD') AS day`, [zone]),
@@ -202,14 +202,15 @@ export default class AgentPagesController {
       )
       .groupByRaw('1')
       .orderByRaw('1 DESC')
+      .pojo<Row>()
 
     /**
      * Voice notes transcribed: minutes and cost, by day and by
      * conversation, counted in each total.
      */
-    const audioDays = await db
-      .from('messages')
-      .where('business_id', business.id)
+    const audioDays = await business
+      .related('messages')
+      .query()
       .where('created_at', '>=', since.toJSDate())
       .whereNotNull('transcript_cost_usd')
       .select(
@@ -218,6 +219,7 @@ export default class AgentPagesController {
         db.raw('SUM(transcript_cost_usd)::text AS cost_usd')
       )
       .groupByRaw('1')
+      .pojo<Row>()
     const audioByDay = new Map(audioDays.map((row) => [row.day as string, row]))
     const allDays = [...new Set([...days.map((row) => row.day), ...audioByDay.keys()])]
       .sort()
@@ -225,22 +227,31 @@ export default class AgentPagesController {
     const byDay = new Map(days.map((row) => [row.day as string, row]))
 
     const monthStart = DateTime.now().setZone(zone).startOf('month')
-    const audioConversations = await db
-      .from('messages')
-      .where('business_id', business.id)
+    const audioConversations = await business
+      .related('messages')
+      .query()
       .where('created_at', '>=', monthStart.toJSDate())
       .whereNotNull('transcript_cost_usd')
       .select('conversation_id', db.raw('SUM(transcript_cost_usd)::text AS cost_usd'))
       .groupBy('conversation_id')
+      .pojo<Row>()
     const audioByConversation = new Map(
       audioConversations.map((row) => [row.conversation_id as string, row.cost_usd as string])
     )
+    /**
+     * The month's runs through the business's relation, as a subquery:
+     * joined to conversations and contacts, an unqualified business_id
+     * would be ambiguous.
+     */
+    const monthRuns = business
+      .related('agentRuns')
+      .query()
+      .where('created_at', '>=', monthStart.toJSDate())
+      .as('agent_runs')
     const conversations = await db
-      .from('agent_runs')
+      .from(monthRuns)
       .join('conversations', 'conversations.id', 'agent_runs.conversation_id')
       .join('contacts', 'contacts.id', 'conversations.contact_id')
-      .where('agent_runs.business_id', business.id)
-      .where('agent_runs.created_at', '>=', monthStart.toJSDate())
       .select(
         'conversations.id',
         db.raw(
@@ -260,10 +271,7 @@ export default class AgentPagesController {
       .orderByRaw('SUM(cost_usd) DESC')
       .limit(20)
 
-    const runs = await AgentRun.query()
-      .where('business_id', business.id)
-      .orderBy('created_at', 'desc')
-      .limit(30)
+    const runs = await business.related('agentRuns').query().orderBy('created_at', 'desc').limit(30)
 
     return inertia.render('agent/usage', {
       spentThisMonth: await usage.spentThisMonth(business),
@@ -380,3 +388,8 @@ async function playgroundAttachment(file: MultipartFile | null) {
   }
   throw new UserError('agent_ui.errors.not_media', { field: 'file' })
 }
+
+/**
+ * A row of an aggregate query (its columns are the query's aliases).
+ */
+type Row = Record<string, any>

@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import BusinessTransformer from '#transformers/business_transformer'
-import WhatsappInstance from '#models/whatsapp_instance'
 
 export default class DashboardController {
   async show({ inertia, business }: HttpContext) {
@@ -11,7 +10,7 @@ export default class DashboardController {
     const hasOwnPrompt = Boolean(
       await business.related('agentPrompts').query().whereNotNull('author_id').select('id').first()
     )
-    const whatsapp = await WhatsappInstance.findBy('business_id', business.id)
+    const whatsapp = await business.whatsapp()
     const steps = [
       { key: 'business', done: true, href: '/settings/business' },
       { key: 'ai_key', done: business.hasOpenaiKey, href: '/settings/ai' },

@@ -1,9 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
 import type Business from '#models/business'
-import Contact from '#models/contact'
 import type Conversation from '#models/conversation'
-import WhatsappInstance from '#models/whatsapp_instance'
 import BusinessPolicy from '#policies/business_policy'
 import InboxQueries from '#services/inbox_queries'
 import MediaStorage from '#services/media_storage'
@@ -61,7 +59,7 @@ export default class InboxController {
     )
     const { filter, q } = invalid ? { filter: undefined, q: undefined } : valid
     const selectedId = params.id as string | undefined
-    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const instance = await business.whatsapp()
     const bot = await this.gate.businessStatus(business, { instance })
 
     return inertia.render('inbox/index', {
@@ -226,10 +224,7 @@ export default class InboxController {
       updateContactValidator,
       inboxMessages(i18n)
     )
-    const contact = await Contact.query()
-      .where('business_id', business.id)
-      .where('id', params.id)
-      .firstOrFail()
+    const contact = await business.findContactOrFail(params.id)
     await updateContact.handle({ contact, ...changes })
     return {
       ...new ContactTransformer(contact).withNotes(),

@@ -1,8 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
-import WhatsappInstance from '#models/whatsapp_instance'
-import Contact from '#models/contact'
-import Message from '#models/message'
 import ConnectWhatsapp from '#actions/whatsapp/connect_whatsapp'
 import DisconnectWhatsapp from '#actions/whatsapp/disconnect_whatsapp'
 import BusinessPolicy from '#policies/business_policy'
@@ -27,7 +24,7 @@ import { randomBytes } from 'node:crypto'
 export default class WhatsappPagesController {
   @inject()
   async show({ inertia, business }: HttpContext, gateway: WhatsAppGateway) {
-    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const instance = await business.whatsapp()
     return inertia.render('whatsapp/connect', {
       businessId: business.id,
       driver: gateway.driver,
@@ -45,7 +42,7 @@ export default class WhatsappPagesController {
   @inject()
   async logout({ business, bouncer, response }: HttpContext, disconnect: DisconnectWhatsapp) {
     await bouncer.with(BusinessPolicy).authorize('manage', business)
-    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    const instance = await business.whatsappOrFail()
     await disconnect.logout(instance)
     return response.redirect().toRoute('whatsapp.show')
   }
@@ -53,7 +50,7 @@ export default class WhatsappPagesController {
   @inject()
   async destroy({ business, bouncer, response }: HttpContext, disconnect: DisconnectWhatsapp) {
     await bouncer.with(BusinessPolicy).authorize('manage', business)
-    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    const instance = await business.whatsappOrFail()
     await disconnect.remove(instance)
     return response.redirect().toRoute('whatsapp.show')
   }
@@ -65,7 +62,7 @@ export default class WhatsappPagesController {
   async simulateScan({ business, bouncer, response }: HttpContext, gateway: WhatsAppGateway) {
     await bouncer.with(BusinessPolicy).authorize('manage', business)
     const simulator = this.#simulator(gateway)
-    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    const instance = await business.whatsappOrFail()
     await simulator.simulateScan(instance.instanceName, '5215500000000', business.name)
     return response.redirect().toRoute('whatsapp.show')
   }
@@ -73,18 +70,20 @@ export default class WhatsappPagesController {
   @inject()
   async simulator({ inertia, business, request }: HttpContext, gateway: WhatsAppGateway) {
     this.#simulator(gateway)
-    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const instance = await business.whatsapp()
     const phone =
       toWhatsappDigits(String(request.input('phone', '')), business.country).digits ??
       '5215512345678'
-    const contact = await Contact.query()
-      .where('business_id', business.id)
+    const contact = await business
+      .related('contacts')
+      .query()
       .whereIn('phone', equivalentDigits(phone))
       .orderBy('created_at')
       .first()
     const messages = contact
-      ? await Message.query()
-          .where('business_id', business.id)
+      ? await business
+          .related('messages')
+          .query()
           .whereIn('conversation_id', (query) =>
             query.from('conversations').select('id').where('contact_id', contact.id)
           )
@@ -110,7 +109,7 @@ export default class WhatsappPagesController {
     this.#simulator(gateway)
     const payload = await request.validateUsing(simulatorMessageValidator)
     const phone = whatsappDigitsOrFail(payload.phone, business.country)
-    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const instance = await business.whatsapp()
     if (!instance || !instance.isPaired()) {
       throw new UserError('whatsapp.errors.not_connected', { status: 409 })
     }

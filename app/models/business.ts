@@ -2,10 +2,16 @@ import { BusinessSchema } from '#database/schema'
 import encryption from '@adonisjs/core/services/encryption'
 import { column, hasMany, hasOne, manyToMany } from '@adonisjs/lucid/orm'
 import type { HasMany, HasOne, ManyToMany } from '@adonisjs/lucid/types/relations'
-import User from '#models/user'
+import User, { isUuid } from '#models/user'
 import Product from '#models/product'
 import Policy from '#models/policy'
 import AgentPrompt from '#models/agent_prompt'
+import WhatsappInstance from '#models/whatsapp_instance'
+import Contact from '#models/contact'
+import Conversation from '#models/conversation'
+import Message from '#models/message'
+import AgentRun from '#models/agent_run'
+import { errors } from '@adonisjs/lucid'
 
 /**
  * Fast and affordable for WhatsApp sales conversations.
@@ -66,4 +72,61 @@ export default class Business extends BusinessSchema {
    */
   @hasMany(() => AgentPrompt)
   declare agentPrompts: HasMany<typeof AgentPrompt>
+
+  /**
+   * The business's WhatsApp number (at most one), its customers, their
+   * conversations and messages, and the agent's runs: every tenant table
+   * is reached through these.
+   */
+  @hasOne(() => WhatsappInstance)
+  declare whatsappInstance: HasOne<typeof WhatsappInstance>
+
+  @hasMany(() => Contact)
+  declare contacts: HasMany<typeof Contact>
+
+  @hasMany(() => Conversation)
+  declare conversations: HasMany<typeof Conversation>
+
+  @hasMany(() => Message)
+  declare messages: HasMany<typeof Message>
+
+  @hasMany(() => AgentRun)
+  declare agentRuns: HasMany<typeof AgentRun>
+
+  /**
+   * The business's WhatsApp instance, or null when none is connected.
+   */
+  whatsapp() {
+    return (this as Business).related('whatsappInstance').query().first()
+  }
+
+  /**
+   * The same, or a 404 (E_ROW_NOT_FOUND).
+   */
+  whatsappOrFail() {
+    return (this as Business).related('whatsappInstance').query().firstOrFail()
+  }
+
+  /**
+   * One of the business's contacts, or a 404 for any other id (another
+   * tenant's and a missing one look the same).
+   */
+  findContactOrFail(id: unknown) {
+    return (this as Business).related('contacts').query().where('id', ownId(id)).firstOrFail()
+  }
+
+  /**
+   * One of the business's conversations, or a 404 for any other id.
+   */
+  findConversationOrFail(id: unknown) {
+    return (this as Business).related('conversations').query().where('id', ownId(id)).firstOrFail()
+  }
+}
+
+/**
+ * An id as a query may take it: a malformed one is a 404 before any query.
+ */
+function ownId(id: unknown) {
+  if (typeof id !== 'string' || !isUuid(id)) throw new errors.E_ROW_NOT_FOUND()
+  return id
 }

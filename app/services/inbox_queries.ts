@@ -151,8 +151,9 @@ export default class InboxQueries {
    * A conversation of the business, with its contact, or a 404.
    */
   async conversation(business: Business, id: string) {
-    return Conversation.query()
-      .where('business_id', business.id)
+    return business
+      .related('conversations')
+      .query()
       .where('id', id)
       .preload('contact')
       .firstOrFail()

@@ -220,11 +220,12 @@ export default class ProductCsvReader {
 
     const skus = [...firstLine.keys()]
     for (let start = 0; start < skus.length; start += 1000) {
-      const existing = await db
-        .from('products')
-        .where('business_id', business.id)
+      const existing = await business
+        .related('products')
+        .query()
         .whereRaw('lower(sku) = ANY(?)', [skus.slice(start, start + 1000)])
         .select(db.raw('lower(sku) as sku'))
+        .pojo<{ sku: string }>()
       for (const { sku } of existing as { sku: string }[]) {
         const line = firstLine.get(sku)!
         const row = rows.find((candidate) => candidate.line === line)!

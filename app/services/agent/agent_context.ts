@@ -89,8 +89,9 @@ export class AgentContext {
    * The conversation's latest messages that fit the budget, oldest first.
    */
   async history(business: Business, conversationId: string): Promise<TranscriptEntry[]> {
-    const recent = await Message.query()
-      .where('business_id', business.id)
+    const recent = await business
+      .related('messages')
+      .query()
       .where('conversation_id', conversationId)
       .whereNot('status', 'failed')
       .whereNull('deleted_at')

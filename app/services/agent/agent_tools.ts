@@ -1,7 +1,7 @@
 import agentConfig from '#config/agent'
 import vine, { errors as vineErrors } from '@vinejs/vine'
 import type Business from '#models/business'
-import Product from '#models/product'
+import type Product from '#models/product'
 import ProductSearch from '#services/product_search'
 import { isUuid } from '#models/user'
 import type { ToolDefinition } from '#services/agent/agent_model'
@@ -193,7 +193,7 @@ export class AgentTools {
 
 async function findProduct(business: Business, productId: string) {
   if (!isUuid(productId)) return null
-  return Product.query().where('business_id', business.id).where('id', productId).first()
+  return business.related('products').query().where('id', productId).first()
 }
 
 function summary(product: Product, business: Business) {
