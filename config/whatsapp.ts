@@ -19,4 +19,14 @@ const whatsappConfig = {
     `${env.get('APP_URL').replace(/\/+$/, '')}/webhooks/whatsapp`,
 }
 
+/**
+ * An instance's own webhook address: its name in the query lets a
+ * delivery be authenticated before its body is read.
+ */
+export function webhookUrlFor(instanceName: string) {
+  const url = new URL(whatsappConfig.webhookUrl)
+  url.searchParams.set('instance', instanceName)
+  return url.toString()
+}
+
 export default whatsappConfig

@@ -5,6 +5,7 @@ import app from '@adonisjs/core/services/app'
 import { isWebhook } from '#middleware/except_webhooks'
 import { MAX_MESSAGE_MEDIA_BYTES } from '#services/media_storage'
 import { WebhookBodyError, inlinedFiles, readWebhookBody } from '#services/whatsapp/webhook_body'
+import { preAuthenticated, webhookInstances } from '#services/whatsapp/webhook_instances'
 
 /**
  * How big a body each kind of route takes (the webhook's own reader has
@@ -88,6 +89,24 @@ export default class AppBodyParserMiddleware {
    */
   async #webhook(ctx: HttpContext, next: NextFn) {
     if (ctx.request.method() !== 'POST') return next()
+    /**
+     * An instance's webhook address names it (?instance=): its secret is
+     * checked before a byte of the body is read, so a stranger's body is
+     * never parsed. (Addresses set before that carry no name: those are
+     * checked after parsing, until whatsapp:resubscribe sets them again.)
+     */
+    const named = ctx.request.qs().instance
+    if (typeof named === 'string' && named) {
+      const authorization = ctx.request.header('authorization')
+      const instance = authorization
+        ? await webhookInstances.authenticate(named, authorization)
+        : 'unknown'
+      if (instance === 'unknown' || instance === 'wrong secret') {
+        ctx.response.header('connection', 'close')
+        return ctx.response.unauthorized({ message: 'Unauthorized' })
+      }
+      preAuthenticated.set(ctx.request, instance)
+    }
     let read
     try {
       read = await readWebhookBody(ctx.request.request, {

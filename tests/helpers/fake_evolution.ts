@@ -143,7 +143,9 @@ export class FakeEvolution {
     options: { headers?: Record<string, string>; appUrl?: string } = {}
   ) {
     const instance = this.instances.get(instanceName)
-    const webhookPath = instance ? new URL(instance.webhook.url).pathname : '/webhooks/whatsapp'
+    const webhookPath = instance
+      ? `${new URL(instance.webhook.url).pathname}${new URL(instance.webhook.url).search}`
+      : '/webhooks/whatsapp'
     const appUrl = options.appUrl ?? `http://${process.env.HOST}:${process.env.PORT}`
     const response = await fetch(`${appUrl}${webhookPath}`, {
       method: 'POST',

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
 import type Business from '#models/business'
 import WhatsappInstance from '#models/whatsapp_instance'
-import whatsappConfig from '#config/whatsapp'
+import { webhookUrlFor } from '#config/whatsapp'
 import { BusinessEvents } from '#services/business_events'
 import { WhatsAppGateway, type QrState } from '#services/whatsapp/whatsapp_gateway'
 import WhatsappInstanceTransformer from '#transformers/whatsapp_instance_transformer'
@@ -38,7 +38,7 @@ export default class ConnectWhatsapp {
     const state = await this.gateway.createInstance({
       instanceName,
       token,
-      webhookUrl: whatsappConfig.webhookUrl,
+      webhookUrl: webhookUrlFor(instanceName),
       webhookSecret,
     })
 

@@ -1,7 +1,7 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import WhatsappInstance from '#models/whatsapp_instance'
-import whatsappConfig from '#config/whatsapp'
+import { webhookUrlFor } from '#config/whatsapp'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 
 /**
@@ -22,7 +22,7 @@ export default class ResubscribeWebhooks {
     for (const instance of instances) {
       try {
         await this.gateway.setWebhook(instance.credentials(), {
-          url: whatsappConfig.webhookUrl,
+          url: webhookUrlFor(instance.instanceName),
           secret: instance.revealWebhookSecret(),
         })
         subscribed += 1

@@ -3,7 +3,7 @@ import { inject } from '@adonisjs/core'
 import IngestGatewayEvents from '#actions/whatsapp/ingest_gateway_events'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
-import { webhookInstances } from '#services/whatsapp/webhook_instances'
+import { preAuthenticated, webhookInstances } from '#services/whatsapp/webhook_instances'
 import { noteBusinessInLogs } from '#services/request_log'
 import { inlinedFiles } from '#services/whatsapp/webhook_body'
 
@@ -29,10 +29,19 @@ export default class WhatsappWebhookController {
       throw error
     }
 
+    /**
+     * Authenticated already by the instance its address names (which must
+     * be the one the body is for), or now by the body's.
+     */
+    const named = preAuthenticated.get(request)
     const authorization = request.header('authorization')
-    const instance = authorization
-      ? await webhookInstances.authenticate(parsed.instanceName, authorization)
-      : 'unknown'
+    const instance = named
+      ? named.instanceName === parsed.instanceName
+        ? named
+        : 'wrong secret'
+      : authorization
+        ? await webhookInstances.authenticate(parsed.instanceName, authorization)
+        : 'unknown'
     if (instance === 'unknown' || instance === 'wrong secret') {
       return response.unauthorized({ message: 'Unauthorized' })
     }

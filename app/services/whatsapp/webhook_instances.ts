@@ -115,4 +115,10 @@ function digest(value: string) {
 
 const UNKNOWN_DIGEST = digest('no instance')
 
+/**
+ * Deliveries authenticated by the instance their address names, before
+ * their body was read.
+ */
+export const preAuthenticated = new WeakMap<object, WebhookInstance>()
+
 export const webhookInstances = new WebhookInstances()

@@ -111,4 +111,45 @@ test.group('Webhook secrets and key rotation', (group) => {
     const row = await db.from('businesses').where('id', business.id).firstOrFail()
     assert.equal(encryption.decrypt(row.openai_api_key), 'sk-test-rotated-key-1234')
   })
+
+  test('a delivery to an instance address is refused before its body is read', async ({
+    client,
+    assert,
+  }) => {
+    const { business, instance } = await connectedBusiness(client, fake)
+    const url = new URL(fake.instances.get(instance.instanceName)!.webhook.url)
+    assert.equal(url.searchParams.get('instance'), instance.instanceName)
+    const at = `http://${process.env.HOST}:${process.env.PORT}${url.pathname}${url.search}`
+
+    /**
+     * Not JSON at all: a parser would answer 400; the secret is checked
+     * first.
+     */
+    const stranger = await fetch(at, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'authorization': 'Bearer guess' },
+      body: '{"event": "messages.upsert", "data": ' + '['.repeat(50_000),
+    })
+    assert.equal(stranger.status, 401)
+
+    // The right secret for the address, a body for another instance.
+    const { instance: other } = await connectedBusiness(client, fake)
+    const crossed = await fetch(at, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...fake.instances.get(instance.instanceName)!.webhook.headers,
+      },
+      body: JSON.stringify({
+        event: 'messages.upsert',
+        instance: other.instanceName,
+        data: hello(),
+      }),
+    })
+    assert.equal(crossed.status, 401)
+    assert.lengthOf(await Message.query().where('business_id', business.id), 0)
+
+    const accepted = await fake.deliver(instance.instanceName, 'messages.upsert', hello())
+    assert.equal(accepted.status, 200)
+  })
 })

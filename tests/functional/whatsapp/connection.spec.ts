@@ -35,7 +35,7 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
       integration: 'WHATSAPP-BAILEYS',
       groupsIgnore: true,
       webhook: {
-        url: 'http://127.0.0.1:3334/webhooks/whatsapp',
+        url: `http://127.0.0.1:3334/webhooks/whatsapp?instance=${create.body.instanceName}`,
         byEvents: false,
         base64: true,
         events: [
@@ -258,7 +258,7 @@ test.group('WhatsApp connection (Evolution gateway)', (group) => {
       assert.deepEqual(set.body, {
         webhook: {
           enabled: true,
-          url: 'http://127.0.0.1:3334/webhooks/whatsapp',
+          url: `http://127.0.0.1:3334/webhooks/whatsapp?instance=${instance.instanceName}`,
           headers: { authorization: `Bearer ${instance.revealWebhookSecret()}` },
           byEvents: false,
           base64: true,
