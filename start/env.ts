@@ -91,6 +91,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   |----------------------------------------------------------
   */
   OPENAI_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  /**
+   * Hosts ("name" or "name:port", comma-separated) a business may set as
+   * its own provider URL even on a private network (a self-hosted model).
+   */
+  AI_PROVIDER_ALLOWED_HOSTS: Env.schema.string.optional(),
 
   /*
   |----------------------------------------------------------

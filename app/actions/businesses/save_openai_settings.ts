@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import type Business from '#models/business'
 import UserError from '#exceptions/user_error'
 import { AiProvider } from '#services/ai_provider'
+import { OutboundError } from '#services/outbound_guard'
 
 export type SaveOpenaiSettingsParams = {
   business: Business
@@ -19,7 +20,8 @@ export type SaveOpenaiSettingsParams = {
 
 /**
  * Verifies the key against the provider the business will use and, only
- * when the provider accepts it, stores it encrypted with the settings.
+ * when the provider accepts it, stores it encrypted with the settings. A
+ * URL of the business's own must pass the outbound guard first.
  */
 @inject()
 export default class SaveOpenaiSettings {
@@ -33,7 +35,14 @@ export default class SaveOpenaiSettings {
       throw new UserError('ai.errors.key_required', { field: 'openaiApiKey' })
     }
 
+    if (baseUrl) {
+      this.#checkBaseUrl(baseUrl)
+    }
+
     const check = await this.provider.checkKey(key, baseUrl)
+    if (check === 'not_working') {
+      throw new UserError('ai.errors.base_url_not_working', { field: 'openaiBaseUrl' })
+    }
     if (check === 'rejected') {
       throw new UserError('ai.errors.key_rejected', { field: 'openaiApiKey' })
     }
@@ -55,5 +64,16 @@ export default class SaveOpenaiSettings {
     }
     await business.save()
     return business
+  }
+
+  #checkBaseUrl(baseUrl: string) {
+    try {
+      AiProvider.guard().check(baseUrl)
+    } catch (error) {
+      if (error instanceof OutboundError) {
+        throw new UserError(`ai.errors.base_url_${error.reason}`, { field: 'openaiBaseUrl' })
+      }
+      throw error
+    }
   }
 }

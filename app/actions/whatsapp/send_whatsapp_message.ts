@@ -30,12 +30,9 @@ import { findOrCreateConversationWithPhone } from '#actions/whatsapp/conversatio
 import BotControl from '#actions/conversations/bot_control'
 
 /**
- * A file to send with a message: one we store (its key), or a URL the
- * gateway downloads itself.
+ * A file to send with a message: always one we store (its key).
  */
-export type OutboundMedia = { kind: MediaKind; mimetype: string; fileName: string } & (
-  { key: string } | { url: string }
-)
+export type OutboundMedia = { kind: MediaKind; mimetype: string; fileName: string; key: string }
 
 export type SendWhatsappMessageParams = {
   business: Business
@@ -99,10 +96,9 @@ export default class SendWhatsappMessage {
               : params.media.kind
             : 'text',
           body: params.text || null,
-          mediaKey: params.media && 'key' in params.media ? params.media.key : null,
+          mediaKey: params.media?.key ?? null,
           mediaMime: params.media?.mimetype ?? null,
           mediaName: params.media?.fileName ?? null,
-          meta: params.media && 'url' in params.media ? { mediaUrl: params.media.url } : null,
           status: 'pending',
           sentByUserId: params.userId ?? null,
           agentRunId: params.agentRunId ?? null,
@@ -359,20 +355,14 @@ export default class SendWhatsappMessage {
 
   /**
    * What the gateway needs to send the message's file: a fresh link to our
-   * stored copy, or the URL it was asked to send.
+   * stored copy.
    */
   async #media(message: Message) {
     const kind = MEDIA_KINDS.find((candidate) => candidate === message.type)
-    const givenUrl = message.meta?.mediaUrl
-    const url = message.mediaKey
-      ? publicUrl((await this.storage.urlFor(message.mediaKey))!)
-      : typeof givenUrl === 'string'
-        ? givenUrl
-        : null
-    if (!kind || !url) return null
+    if (!kind || !message.mediaKey) return null
     return {
       kind,
-      url,
+      url: publicUrl((await this.storage.urlFor(message.mediaKey))!),
       mimetype: message.mediaMime ?? 'application/octet-stream',
       fileName: message.mediaName ?? 'file',
     }

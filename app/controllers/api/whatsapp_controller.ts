@@ -1,15 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
-import { extname } from 'node:path'
 import WhatsappInstance from '#models/whatsapp_instance'
 import ConnectWhatsapp from '#actions/whatsapp/connect_whatsapp'
 import DisconnectWhatsapp from '#actions/whatsapp/disconnect_whatsapp'
-import SendWhatsappMessage from '#actions/whatsapp/send_whatsapp_message'
+import SendApiMessage from '#actions/whatsapp/send_api_message'
 import BusinessPolicy from '#policies/business_policy'
 import MessageTransformer from '#transformers/message_transformer'
 import WhatsappInstanceTransformer from '#transformers/whatsapp_instance_transformer'
 import { createInstanceValidator, sendMessageValidator } from '#validators/whatsapp'
-import type { MediaKind } from '#services/whatsapp/whatsapp_gateway'
 
 /**
  * The WhatsApp connection of a business, for API clients (Bearer).
@@ -52,7 +50,7 @@ export default class WhatsappController {
   @inject()
   async send(
     { auth, params, request, response, serialize }: HttpContext,
-    sendMessage: SendWhatsappMessage
+    sendMessage: SendApiMessage
   ) {
     const user = auth.getUserOrFail()
     const business = await user.findBusinessOrFail(params.business_id)
@@ -60,11 +58,10 @@ export default class WhatsappController {
 
     const message = await sendMessage.handle({
       business,
+      user,
       phone: payload.phone,
       text: payload.message,
-      media: payload.mediaUrl ? mediaFromUrl(payload.mediaUrl) : undefined,
-      author: 'human',
-      userId: user.id,
+      mediaUrl: payload.mediaUrl,
     })
     response.status(201)
     return serialize(MessageTransformer.transform(message))
@@ -96,29 +93,4 @@ export default class WhatsappController {
     await disconnect.remove(instance)
     return response.noContent()
   }
-}
-
-const MEDIA_BY_EXTENSION: Record<string, { kind: MediaKind; mimetype: string }> = {
-  '.jpg': { kind: 'image', mimetype: 'image/jpeg' },
-  '.jpeg': { kind: 'image', mimetype: 'image/jpeg' },
-  '.png': { kind: 'image', mimetype: 'image/png' },
-  '.webp': { kind: 'image', mimetype: 'image/webp' },
-  '.mp4': { kind: 'video', mimetype: 'video/mp4' },
-  '.pdf': { kind: 'document', mimetype: 'application/pdf' },
-  '.mp3': { kind: 'audio', mimetype: 'audio/mpeg' },
-  '.ogg': { kind: 'audio', mimetype: 'audio/ogg' },
-}
-
-/**
- * What to tell the gateway about a media URL, from its path's extension
- * (a document when unknown).
- */
-function mediaFromUrl(url: string) {
-  const path = new URL(url).pathname
-  const fileName = decodeURIComponent(path.split('/').pop() || 'file')
-  const known = MEDIA_BY_EXTENSION[extname(path).toLowerCase()] ?? {
-    kind: 'document' as const,
-    mimetype: 'application/octet-stream',
-  }
-  return { ...known, url, fileName }
 }

@@ -58,7 +58,7 @@ export class AgentModel {
     const chat = new ChatOpenAI({
       model: business.openaiModel,
       apiKey,
-      configuration: { baseURL: AiProvider.baseUrlFor(business) },
+      configuration: AiProvider.connectionFor(business),
       timeout: this.#timeoutMs,
       maxRetries: 0,
       streaming: false,

@@ -43,7 +43,7 @@ export class Transcriber {
 
     const client = new OpenAI({
       apiKey,
-      baseURL: AiProvider.baseUrlFor(business),
+      ...AiProvider.connectionFor(business),
       timeout: agentConfig.transcription.timeoutMs,
       maxRetries: 0,
     })

@@ -11,13 +11,20 @@ const VALID_KEY = 'sk-test-valid-0123456789abcdefWXYZ'
 test.group('API businesses', (group) => {
   const openai = new FakeOpenAI()
   let previousBaseUrl: string | undefined
+  let previousAllowed: string | undefined
 
   group.setup(async () => {
     await openai.start()
     previousBaseUrl = env.get('OPENAI_BASE_URL')
+    previousAllowed = env.get('AI_PROVIDER_ALLOWED_HOSTS')
     env.set('OPENAI_BASE_URL', openai.baseUrl)
+    /**
+     * A business's own URL may be on 127.0.0.1 only as the operator allows.
+     */
+    env.set('AI_PROVIDER_ALLOWED_HOSTS', `${new URL(openai.baseUrl).host},127.0.0.1:9`)
     return async () => {
       env.set('OPENAI_BASE_URL', previousBaseUrl ?? '')
+      env.set('AI_PROVIDER_ALLOWED_HOSTS', previousAllowed ?? '')
       await openai.stop()
     }
   })
@@ -181,7 +188,8 @@ test.group('API businesses', (group) => {
       .bearerToken(token)
       .json({ openaiApiKey: VALID_KEY, openaiBaseUrl: 'http://127.0.0.1:9/v1' })
     unreachable.assertStatus(422)
-    assert.match(unreachable.body().message, /No pudimos contactar al proveedor/)
+    assert.match(unreachable.body().message, /no pudimos usar tu clave con el proveedor/)
+    assert.equal(unreachable.body().errors[0].field, 'openaiBaseUrl')
 
     await business.refresh()
     assert.equal(business.openaiBaseUrl, openai.baseUrl)

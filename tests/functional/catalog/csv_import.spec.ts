@@ -4,6 +4,7 @@ import drive from '@adonisjs/drive/services/main'
 import Product from '#models/product'
 import { createOwnerWithBusiness } from '#tests/helpers/factories'
 import { ImageHost, countProducts, createProduct, images } from '#tests/helpers/catalog'
+import { allowOutboundTo } from '#tests/helpers/outbound'
 import type Business from '#models/business'
 
 /**
@@ -14,7 +15,11 @@ test.group('CSV import', (group) => {
 
   group.setup(async () => {
     await host.start()
-    return () => host.stop()
+    const restore = allowOutboundTo(new URL(host.origin).host)
+    return () => {
+      restore()
+      return host.stop()
+    }
   })
   group.each.setup(() => {
     host.requests = []

@@ -67,6 +67,7 @@ test.group('Resilience: fuzzing every JSON endpoint', (group) => {
   const gateway = new FakeEvolution()
   const openai = new FakeOpenAI()
   let previousBaseUrl: string | undefined
+  let previousAllowed: string | undefined
 
   group.setup(async () => {
     await gateway.start()
@@ -77,7 +78,9 @@ test.group('Resilience: fuzzing every JSON endpoint', (group) => {
      * internet, and give up fast.
      */
     previousBaseUrl = env.get('OPENAI_BASE_URL')
+    previousAllowed = env.get('AI_PROVIDER_ALLOWED_HOSTS')
     env.set('OPENAI_BASE_URL', openai.baseUrl)
+    env.set('AI_PROVIDER_ALLOWED_HOSTS', new URL(openai.baseUrl).host)
     app.container.swap(AgentModel, () => new AgentModel({ timeoutMs: 500, retryDelaysMs: [5] }))
     /**
      * On the embedded database the job queue runs its SQL through the
@@ -91,6 +94,7 @@ test.group('Resilience: fuzzing every JSON endpoint', (group) => {
       await queue.stop(2_000)
       app.container.restore(AgentModel)
       env.set('OPENAI_BASE_URL', previousBaseUrl ?? '')
+      env.set('AI_PROVIDER_ALLOWED_HOSTS', previousAllowed ?? '')
       restoreGateway()
       await openai.stop()
       await gateway.stop()
