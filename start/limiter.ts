@@ -80,3 +80,18 @@ export const agentApiThrottle = limiter.define('agent_api', (ctx) => {
       error.setMessage(ctx.i18n.t('errors.too_many_attempts')).setStatus(429)
     })
 })
+
+/**
+ * Messages sent as a person through the API (POST /wa/:business_id/send):
+ * 60 a minute per business (WhatsApp bans numbers that send in bulk).
+ */
+export const manualSendThrottle = limiter.define('manual_send', (ctx) => {
+  const businessId = String(ctx.params.business_id ?? '').slice(0, 64)
+  return limiter
+    .allowRequests(60)
+    .every('1 minute')
+    .usingKey(`manual_send_${businessId}`)
+    .limitExceeded((error) => {
+      error.setMessage(ctx.i18n.t('errors.too_many_attempts')).setStatus(429)
+    })
+})

@@ -20,6 +20,14 @@ export default class BusinessPolicy extends BasePolicy {
   }
 
   /**
+   * Writing to customers as a person (the inbox, POST /wa/:id/send):
+   * every member.
+   */
+  sendMessages(_user: User, business: Business) {
+    return business.$extras.pivot_role !== undefined
+  }
+
+  /**
    * The agent on demand through the API (POST /agent/think): it spends the
    * owner's key and can write to any number, so it is the owner's.
    */

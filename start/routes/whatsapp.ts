@@ -5,6 +5,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { manualSendThrottle } from '#start/limiter'
 
 const WhatsappWebhookController = () => import('#controllers/webhooks/whatsapp_webhook_controller')
 const WhatsappController = () => import('#controllers/api/whatsapp_controller')
@@ -17,7 +18,10 @@ router
     router.post('/wa/create', [WhatsappController, 'create']).as('wa.create')
     router.get('/wa/:business_id/status', [WhatsappController, 'status']).as('wa.status')
     router.get('/wa/:business_id/qr', [WhatsappController, 'qr']).as('wa.qr')
-    router.post('/wa/:business_id/send', [WhatsappController, 'send']).as('wa.send')
+    router
+      .post('/wa/:business_id/send', [WhatsappController, 'send'])
+      .as('wa.send')
+      .use(manualSendThrottle)
     router.post('/wa/:business_id/reconnect', [WhatsappController, 'reconnect']).as('wa.reconnect')
     router.post('/wa/:business_id/logout', [WhatsappController, 'logout']).as('wa.logout')
     router.delete('/wa/:business_id', [WhatsappController, 'destroy']).as('wa.destroy')

@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
-import WhatsappInstance from '#models/whatsapp_instance'
 import ConnectWhatsapp from '#actions/whatsapp/connect_whatsapp'
 import DisconnectWhatsapp from '#actions/whatsapp/disconnect_whatsapp'
 import SendApiMessage from '#actions/whatsapp/send_api_message'
@@ -25,9 +24,10 @@ export default class WhatsappController {
       .send(new WhatsappInstanceTransformer(instance).withQr())
   }
 
-  async status({ auth, params }: HttpContext) {
+  async status({ auth, params, bouncer }: HttpContext) {
     const business = await auth.getUserOrFail().findBusinessOrFail(params.business_id)
-    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    await bouncer.with(BusinessPolicy).authorize('view', business)
+    const instance = await business.whatsappOrFail()
     return new WhatsappInstanceTransformer(instance).toObject()
   }
 
@@ -38,7 +38,7 @@ export default class WhatsappController {
   async qr({ auth, params, bouncer }: HttpContext, connect: ConnectWhatsapp) {
     const business = await auth.getUserOrFail().findBusinessOrFail(params.business_id)
     await bouncer.with(BusinessPolicy).authorize('manage', business)
-    let instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    let instance = await business.whatsappOrFail()
     if (!instance.isPaired() && !instance.qrCode) {
       const connected = await connect.handle(business)
       instance = connected.instance
@@ -49,11 +49,12 @@ export default class WhatsappController {
 
   @inject()
   async send(
-    { auth, params, request, response, serialize }: HttpContext,
+    { auth, params, request, response, serialize, bouncer }: HttpContext,
     sendMessage: SendApiMessage
   ) {
     const user = auth.getUserOrFail()
     const business = await user.findBusinessOrFail(params.business_id)
+    await bouncer.with(BusinessPolicy).authorize('sendMessages', business)
     const payload = await request.validateUsing(sendMessageValidator)
 
     const message = await sendMessage.handle({
@@ -71,7 +72,7 @@ export default class WhatsappController {
   async reconnect({ auth, params, bouncer }: HttpContext, connect: ConnectWhatsapp) {
     const business = await auth.getUserOrFail().findBusinessOrFail(params.business_id)
     await bouncer.with(BusinessPolicy).authorize('manage', business)
-    await WhatsappInstance.findByOrFail('business_id', business.id)
+    await business.whatsappOrFail()
     const { instance } = await connect.handle(business)
     return new WhatsappInstanceTransformer(instance).withQr()
   }
@@ -80,7 +81,7 @@ export default class WhatsappController {
   async logout({ auth, params, bouncer }: HttpContext, disconnect: DisconnectWhatsapp) {
     const business = await auth.getUserOrFail().findBusinessOrFail(params.business_id)
     await bouncer.with(BusinessPolicy).authorize('manage', business)
-    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    const instance = await business.whatsappOrFail()
     await disconnect.logout(instance)
     return new WhatsappInstanceTransformer(instance).toObject()
   }
@@ -89,7 +90,7 @@ export default class WhatsappController {
   async destroy({ auth, params, bouncer, response }: HttpContext, disconnect: DisconnectWhatsapp) {
     const business = await auth.getUserOrFail().findBusinessOrFail(params.business_id)
     await bouncer.with(BusinessPolicy).authorize('manage', business)
-    const instance = await WhatsappInstance.findByOrFail('business_id', business.id)
+    const instance = await business.whatsappOrFail()
     await disconnect.remove(instance)
     return response.noContent()
   }
