@@ -321,7 +321,7 @@ test.group('Replicas and workers sharing PostgreSQL and Redis', (group) => {
       const [set] = gateway.sent(`/webhook/set/${business.instanceName}`)
       assert.containSubset(set.body.webhook, {
         enabled: true,
-        url: `${booting.url}/webhooks/whatsapp`,
+        url: `${booting.url}/webhooks/whatsapp?instance=${business.instanceName}`,
         byEvents: false,
         base64: true,
       })
