@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
+import sharp from 'sharp'
 import type { DateTime } from 'luxon'
 import type Business from '#models/business'
 
@@ -25,9 +26,34 @@ export const images = {
    */
   fakeJpeg: Buffer.from('<?php echo "not an image"; ?>\n'),
   /**
+   * HTML pages in an image's frame: a PNG signature, an IHDR chunk's
+   * header and an IEND, or a JPEG's start, an APP0 marker and its end
+   * marker. Their first and last bytes are an image's; nothing decodes.
+   */
+  htmlInPng: Buffer.concat([
+    Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+    Buffer.from('<html><script>alert(document.cookie)</script></html>'),
+    Buffer.from('IEND'),
+  ]),
+  htmlInJpeg: Buffer.concat([
+    Buffer.from('ffd8ffe0', 'hex'),
+    Buffer.from('<html><script>alert(document.cookie)</script></html>'),
+    Buffer.from('ffd9', 'hex'),
+  ]),
+  /**
    * Starts like a JPEG and is larger than 5 MB.
    */
   huge: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(5 * 1024 * 1024 + 10)]),
+}
+
+/**
+ * What is seen of an image: its format and size. A stored upload is the
+ * image written again, so its bytes are not the ones sent; this is what
+ * it keeps of them.
+ */
+export async function imageShape(bytes: Uint8Array) {
+  const { format, width, height } = await sharp(bytes).metadata()
+  return { format, width, height }
 }
 
 export async function createProduct(

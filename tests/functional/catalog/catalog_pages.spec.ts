@@ -5,7 +5,7 @@ import BusinessMember from '#models/business_member'
 import Product from '#models/product'
 import { inertiaVisit } from '#tests/helpers/inertia'
 import { createOwnerWithBusiness, createUser } from '#tests/helpers/factories'
-import { countProducts, createProduct, images } from '#tests/helpers/catalog'
+import { countProducts, createProduct, imageShape, images } from '#tests/helpers/catalog'
 
 /**
  * The catalog pages through their HTTP contract: Inertia visits and form
@@ -188,7 +188,8 @@ test.group('Catalog pages', (group) => {
     assert.match(logoUrl, /^\/uploads\/.+signature=/)
     const served = await client.get(logoUrl)
     served.assertStatus(200)
-    assert.deepEqual(Buffer.from(served.body()), images.webp)
+    assert.deepEqual(Buffer.from(served.body()), await drive.use('fs').getBytes(key))
+    assert.deepEqual(await imageShape(served.body()), await imageShape(images.webp))
 
     const removed = await client
       .delete('/settings/business/logo')

@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import drive from '@adonisjs/drive/services/main'
 import Product from '#models/product'
 import { createOwnerWithBusiness } from '#tests/helpers/factories'
-import { ImageHost, countProducts, createProduct, images } from '#tests/helpers/catalog'
+import { ImageHost, countProducts, createProduct, imageShape, images } from '#tests/helpers/catalog'
 import { allowOutboundTo } from '#tests/helpers/outbound'
 import type Business from '#models/business'
 
@@ -93,7 +93,10 @@ test.group('CSV import', (group) => {
     )
     const zapato = products.find((p) => p.title === 'Zapato rojo')!
     assert.match(zapato.imageKey!, new RegExp(`^businesses/${business.id}/products/.+\\.png$`))
-    assert.deepEqual(Buffer.from(await drive.use('fs').getBytes(zapato.imageKey!)), images.png)
+    assert.deepEqual(
+      await imageShape(await drive.use('fs').getBytes(zapato.imageKey!)),
+      await imageShape(images.png)
+    )
     assert.isNotNull(products.find((p) => p.title === 'Camiseta básica')!.imageKey)
   })
 

@@ -6,7 +6,7 @@ import env from '#start/env'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import MediaStorage from '#services/media_storage'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
-import { images, startS3rver } from '#tests/helpers/catalog'
+import { imageShape, images, startS3rver } from '#tests/helpers/catalog'
 
 /**
  * The s3 disk against a real S3-protocol server (s3rver on 127.0.0.1),
@@ -58,7 +58,9 @@ test.group('Product images (s3 disk)', (group) => {
 
     const fetched = await fetch(firstUrl)
     assert.equal(fetched.status, 200)
-    assert.deepEqual(Buffer.from(await fetched.arrayBuffer()), images.png)
+    const fetchedBytes = Buffer.from(await fetched.arrayBuffer())
+    assert.deepEqual(fetchedBytes, Buffer.from(await disk.getBytes(key)))
+    assert.deepEqual(await imageShape(fetchedBytes), await imageShape(images.png))
 
     /**
      * s3rver serves objects without checking signatures, so refusing an
@@ -76,7 +78,9 @@ test.group('Product images (s3 disk)', (group) => {
     assert.notEqual(secondKey, key)
     assert.isFalse(await disk.exists(key))
     const refetched = await fetch(secondUrl)
-    assert.deepEqual(Buffer.from(await refetched.arrayBuffer()), images.webp)
+    const refetchedBytes = Buffer.from(await refetched.arrayBuffer())
+    assert.deepEqual(refetchedBytes, Buffer.from(await disk.getBytes(secondKey)))
+    assert.deepEqual(await imageShape(refetchedBytes), await imageShape(images.webp))
     const metadata = await disk.getMetaData(secondKey)
     assert.equal(metadata.contentType, 'image/webp')
 

@@ -48,6 +48,8 @@ const DISGUISED: Record<string, Buffer> = {
     images.png.subarray(0, 8),
     Buffer.from('<html><script>alert(1)</script></html>'),
   ]),
+  'HTML framed by PNG chunks (signature, IHDR, IEND)': images.htmlInPng,
+  'HTML framed by JPEG markers (SOI, APP0, EOI)': images.htmlInJpeg,
   'a JPEG cut in half': images.jpeg.subarray(0, Math.floor(images.jpeg.length / 2)),
   'a PNG cut before its end': images.png.subarray(0, images.png.length - 12),
   'a WebP shorter than it says': images.webp.subarray(0, images.webp.length - 10),
@@ -417,7 +419,7 @@ test.group('Resilience: hostile uploads', (group) => {
     await removeTenantFiles(tenant)
   })
 
-  test('a real image with HTML after its end is stored as an image and never served as HTML', async ({
+  test('a real image with HTML after its end is stored as the image alone, never served as HTML', async ({
     client,
     assert,
   }) => {
@@ -441,6 +443,8 @@ test.group('Resilience: hostile uploads', (group) => {
     assert.equal(served.status, 200)
     assert.equal(served.headers.get('content-type'), 'image/jpeg')
     assert.equal(served.headers.get('x-content-type-options'), 'nosniff')
+    // What is stored is the image written again: the page after it is gone.
+    assert.notInclude(served.text, '<html>')
 
     // Nor can a signed link be turned into HTML by asking for it.
     const asHtml = await send('GET', `${imageUrl}&contentType=text/html`)
