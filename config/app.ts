@@ -1,6 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
+import proxyAddr from 'proxy-addr'
 
 /**
  * The app key encrypts cookies, sessions and the secrets we store
@@ -14,6 +15,15 @@ export const appKey = env.get('APP_KEY')
  */
 export const appUrl = env.get('APP_URL')
 
+/**
+ * Behind Traefik (TRUST_PROXY=true) the client's address is the last
+ * X-Forwarded-For hop a proxy on a private network added: addresses a
+ * client writes into the header itself are never believed (trusting every
+ * hop would let one caller pose as any address and walk past the rate
+ * limits).
+ */
+export const behindProxy = proxyAddr.compile(['loopback', 'linklocal', 'uniquelocal'])
+
 export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: false,
@@ -22,7 +32,7 @@ export const http = defineConfig({
    * line (see request_logger_middleware).
    */
   useAsyncLocalStorage: true,
-  trustProxy: env.get('TRUST_PROXY', false) ? () => true : () => false,
+  trustProxy: env.get('TRUST_PROXY', false) ? behindProxy : () => false,
   cookie: {
     domain: '',
     path: '/',

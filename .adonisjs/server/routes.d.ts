@@ -12,6 +12,7 @@ export type ScannedRoutes = {
     'registration.create': { paramsTuple?: []; params?: {} }
     'registration.store': { paramsTuple?: []; params?: {} }
     'session.destroy': { paramsTuple?: []; params?: {} }
+    'session.destroy_everywhere': { paramsTuple?: []; params?: {} }
     'onboarding.show': { paramsTuple?: []; params?: {} }
     'onboarding.store': { paramsTuple?: []; params?: {} }
     'businesses.switch': { paramsTuple?: []; params?: {} }
@@ -199,6 +200,7 @@ export type ScannedRoutes = {
     'session.store': { paramsTuple?: []; params?: {} }
     'registration.store': { paramsTuple?: []; params?: {} }
     'session.destroy': { paramsTuple?: []; params?: {} }
+    'session.destroy_everywhere': { paramsTuple?: []; params?: {} }
     'onboarding.store': { paramsTuple?: []; params?: {} }
     'businesses.switch': { paramsTuple?: []; params?: {} }
     'api.register': { paramsTuple?: []; params?: {} }

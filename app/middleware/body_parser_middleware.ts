@@ -5,7 +5,11 @@ import app from '@adonisjs/core/services/app'
 import { isWebhook } from '#middleware/except_webhooks'
 import { MAX_MESSAGE_MEDIA_BYTES } from '#services/media_storage'
 import { WebhookBodyError, inlinedFiles, readWebhookBody } from '#services/whatsapp/webhook_body'
-import { preAuthenticated, webhookInstances } from '#services/whatsapp/webhook_instances'
+import {
+  preAuthenticated,
+  refuseDelivery,
+  webhookInstances,
+} from '#services/whatsapp/webhook_instances'
 
 /**
  * How big a body each kind of route takes (the webhook's own reader has
@@ -97,13 +101,14 @@ export default class AppBodyParserMiddleware {
      */
     const named = ctx.request.qs().instance
     if (typeof named === 'string' && named) {
-      const authorization = ctx.request.header('authorization')
-      const instance = authorization
-        ? await webhookInstances.authenticate(named, authorization)
-        : 'unknown'
-      if (instance === 'unknown' || instance === 'wrong secret') {
+      const instance = await webhookInstances.authenticateDelivery(
+        named,
+        ctx.request.header('authorization'),
+        ctx.request.ip()
+      )
+      if (instance === 'refused' || instance === 'throttled') {
         ctx.response.header('connection', 'close')
-        return ctx.response.unauthorized({ message: 'Unauthorized' })
+        return refuseDelivery(ctx, instance)
       }
       preAuthenticated.set(ctx.request, instance)
     }

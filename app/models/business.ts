@@ -1,3 +1,5 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { BusinessSchema } from '#database/schema'
 import encryption from '@adonisjs/core/services/encryption'
 import { column, hasMany, hasOne, manyToMany } from '@adonisjs/lucid/orm'
@@ -92,6 +94,27 @@ export default class Business extends BusinessSchema {
 
   @hasMany(() => AgentRun)
   declare agentRuns: HasMany<typeof AgentRun>
+
+  /**
+   * A business known only by its id (a webhook delivery's, a job's), to
+   * reach its rows through the relations above without reading it first:
+   * only `id` is set. With `client`, its relation queries run in that
+   * transaction.
+   */
+  static reference(id: string, client?: TransactionClientContract) {
+    const business = Business.$createFromAdapterResult({ id }) as Business
+    if (client) business.useTransaction(client)
+    return business
+  }
+
+  /**
+   * Edits, deletions and reactions the gateway reported for the business's
+   * messages (a table without a model: rows are read, never changed).
+   */
+  messageAmendments() {
+    const business = this as Business
+    return (business.$trx ?? db).from('message_amendments').where('business_id', business.id)
+  }
 
   /**
    * The business's WhatsApp instance, or null when none is connected.

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
-import type Business from '#models/business'
+import Business from '#models/business'
 import type User from '#models/user'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
@@ -234,12 +234,12 @@ export default class InboxQueries {
    * How many conversations the contact has had (the contact panel).
    */
   async conversationCount(contact: Contact) {
-    const [row] = await db
-      .from('conversations')
-      .where('business_id', contact.businessId)
+    const [row] = await Business.reference(contact.businessId)
+      .related('conversations')
+      .query()
       .where('contact_id', contact.id)
       .count('* as total')
-    return Number(row.total)
+    return Number(row.$extras.total)
   }
 
   /**

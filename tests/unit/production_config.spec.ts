@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { readSecretFiles } from '#start/env'
 import { withPassword } from '#config/database'
 import { redisConnectionOptions } from '#services/redis_connection'
+import proxyAddr from 'proxy-addr'
+import { behindProxy } from '#config/app'
 
 test.group('Secrets from files (Docker secrets)', (group) => {
   let folder: string
@@ -71,5 +73,19 @@ test.group('Connection settings for production', () => {
     assert.isDefined(redisConnectionOptions('rediss://cache.example.com').tls)
     assert.throws(() => redisConnectionOptions('http://redis:6379'), /redis:\/\/ or rediss:\/\//)
     assert.throws(() => redisConnectionOptions('redis'), /not a valid URL/)
+  })
+})
+
+test.group('Client addresses behind the proxy', () => {
+  test('only hops added by proxies on a private network are believed', ({ assert }) => {
+    const from = (remoteAddress: string, forwarded: string) =>
+      proxyAddr(
+        { socket: { remoteAddress }, headers: { 'x-forwarded-for': forwarded } } as never,
+        behindProxy
+      )
+    // Traefik on the overlay network added the caller's real address last.
+    assert.equal(from('10.0.1.7', '198.51.100.4, 203.0.113.9'), '203.0.113.9')
+    // Straight from the internet, the header is the caller's own words.
+    assert.equal(from('203.0.113.9', '10.0.0.1'), '203.0.113.9')
   })
 })

@@ -5,6 +5,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import Message, { type MessageEdit, type MessageReaction } from '#models/message'
 import Conversation from '#models/conversation'
+import Business from '#models/business'
 import MessageTransformer from '#transformers/message_transformer'
 import { BusinessEvents } from '#services/business_events'
 import MediaStorage from '#services/media_storage'
@@ -167,16 +168,17 @@ export default class AmendMessages {
     businessId: string,
     targetGatewayId: string
   ): Promise<Recomputed | null> {
-    const message = await Message.query({ client: trx })
-      .where('business_id', businessId)
+    const business = Business.reference(businessId, trx)
+    const message = await business
+      .related('messages')
+      .query()
       .where('gateway_message_id', targetGatewayId)
       .forUpdate()
       .first()
     if (!message) return null
 
-    const amendments: AmendmentRow[] = await trx
-      .from('message_amendments')
-      .where('business_id', businessId)
+    const amendments: AmendmentRow[] = await business
+      .messageAmendments()
       .where('target_gateway_id', targetGatewayId)
       .select('kind', 'dedupe_key', 'from_me', 'payload', 'occurred_at')
 
@@ -218,9 +220,9 @@ export default class AmendMessages {
        * A message deleted before the bot answered it is not answered.
        */
       message.agentHandledAt ??= DateTime.now()
-      await trx
-        .from('messages')
-        .where('business_id', businessId)
+      await business
+        .related('messages')
+        .query()
         .where('quoted_gateway_id', targetGatewayId)
         .whereNotNull('quoted_text')
         .update({ quoted_text: null })

@@ -1,6 +1,5 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import Contact from '#models/contact'
-import Conversation from '#models/conversation'
+import Business from '#models/business'
 import type { Chat } from '#services/whatsapp/whatsapp_gateway'
 import { sqlBindings } from '#services/sql'
 import { phoneJid } from '#services/whatsapp/jid'
@@ -23,9 +22,9 @@ export async function findOrCreateContact(
 ) {
   const { businessId, chat, pushName } = params
   const phones = chat.phone ? equivalentDigits(chat.phone) : []
+  const contacts = () => Business.reference(businessId, trx).related('contacts').query()
 
-  const matches = await Contact.query({ client: trx })
-    .where('business_id', businessId)
+  const matches = await contacts()
     .where((query) => {
       query.where('wa_jid', chat.jid)
       if (phones.length > 0) query.orWhereIn('phone', phones)
@@ -89,11 +88,8 @@ export async function findOrCreateContact(
   )
   const id = inserted.rows[0]?.id
   return id
-    ? Contact.query({ client: trx }).where('id', id).firstOrFail()
-    : Contact.query({ client: trx })
-        .where('business_id', businessId)
-        .where('wa_jid', chat.jid)
-        .firstOrFail()
+    ? contacts().where('id', id).firstOrFail()
+    : contacts().where('wa_jid', chat.jid).firstOrFail()
 }
 
 /**
@@ -134,8 +130,9 @@ export async function openConversationFor(
   businessId: string,
   contactId: string
 ) {
-  const latest = await Conversation.query({ client: trx })
-    .where('business_id', businessId)
+  const conversations = () =>
+    Business.reference(businessId, trx).related('conversations').query()
+  const latest = await conversations()
     .where('contact_id', contactId)
     .orderByRaw("(status = 'open') DESC")
     .orderBy('created_at', 'desc')
@@ -157,8 +154,7 @@ export async function openConversationFor(
      ON CONFLICT (business_id, contact_id) WHERE status = 'open' DO NOTHING`,
     [businessId, contactId]
   )
-  return Conversation.query({ client: trx })
-    .where('business_id', businessId)
+  return conversations()
     .where('contact_id', contactId)
     .where('status', 'open')
     .forUpdate()

@@ -23,7 +23,6 @@ import type { GatewayEvent, MessageContent } from '#services/whatsapp/whatsapp_g
 import { findOrCreateConversation } from '#actions/whatsapp/conversations'
 import BotControl from '#actions/conversations/bot_control'
 import Business from '#models/business'
-import Contact from '#models/contact'
 import Conversation from '#models/conversation'
 import ContactTransformer from '#transformers/contact_transformer'
 import MediaStorage from '#services/media_storage'
@@ -459,8 +458,9 @@ export default class IngestGatewayEvents {
   async #storeMedia(instance: WebhookInstance, event: MessageEvent) {
     const content = event.content
     if (!('base64' in content) || (!content.base64 && !content.file)) return null
-    const known = await Message.query()
-      .where('business_id', instance.businessId)
+    const known = await Business.reference(instance.businessId)
+      .related('messages')
+      .query()
       .where('gateway_message_id', event.id)
       .select('id')
       .first()
@@ -489,8 +489,9 @@ export default class IngestGatewayEvents {
   async #contact(instance: WebhookInstance, event: Extract<GatewayEvent, { kind: 'contact' }>) {
     if (!event.pushName && !event.pictureUrl) return
     const { chat } = event
-    const contacts = await Contact.query()
-      .where('business_id', instance.businessId)
+    const contacts = await Business.reference(instance.businessId)
+      .related('contacts')
+      .query()
       .where((query) => {
         query.where('wa_jid', chat.jid).orWhere('lid', chat.jid)
         if (chat.phone) query.orWhereIn('phone', equivalentDigits(chat.phone))
@@ -532,8 +533,9 @@ export default class IngestGatewayEvents {
     gatewayMessageId: string,
     status: MessageStatus
   ) {
-    const message = await Message.query({ client: trx })
-      .where('business_id', businessId)
+    const message = await Business.reference(businessId, trx)
+      .related('messages')
+      .query()
       .where('gateway_message_id', gatewayMessageId)
       .forUpdate()
       .first()

@@ -2,7 +2,7 @@ import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import type Business from '#models/business'
+import Business from '#models/business'
 import type Conversation from '#models/conversation'
 import Contact from '#models/contact'
 import Message, { messageColumnsSql, type MessageAuthor } from '#models/message'
@@ -391,8 +391,9 @@ export default class SendWhatsappMessage {
         return current
       }
 
-      const early = await Message.query({ client: trx })
-        .where('business_id', message.businessId)
+      const early = await Business.reference(message.businessId, trx)
+        .related('messages')
+        .query()
         .where('gateway_message_id', gatewayMessageId)
         .whereNot('id', message.id)
         .forUpdate()

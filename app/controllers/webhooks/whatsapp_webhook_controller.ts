@@ -3,7 +3,11 @@ import { inject } from '@adonisjs/core'
 import IngestGatewayEvents from '#actions/whatsapp/ingest_gateway_events'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { InvalidWebhookError } from '#services/whatsapp/gateway_errors'
-import { preAuthenticated, webhookInstances } from '#services/whatsapp/webhook_instances'
+import {
+  preAuthenticated,
+  refuseDelivery,
+  webhookInstances,
+} from '#services/whatsapp/webhook_instances'
 import { noteBusinessInLogs } from '#services/request_log'
 import { inlinedFiles } from '#services/whatsapp/webhook_body'
 
@@ -12,7 +16,8 @@ import { inlinedFiles } from '#services/whatsapp/webhook_body'
  *
  * Malformed → 400; no secret, a wrong one, an unknown instance or a
  * secret that no longer decrypts → the same 401 (instance names cannot be
- * told apart); all with nothing stored. Otherwise the events are stored and the answer is
+ * told apart), and 429 once an address or a name fails too often; all
+ * with nothing stored. Otherwise the events are stored and the answer is
  * immediate: no gateway or model call happens here.
  */
 export default class WhatsappWebhookController {
@@ -34,16 +39,17 @@ export default class WhatsappWebhookController {
      * be the one the body is for), or now by the body's.
      */
     const named = preAuthenticated.get(request)
-    const authorization = request.header('authorization')
     const instance = named
       ? named.instanceName === parsed.instanceName
         ? named
-        : 'wrong secret'
-      : authorization
-        ? await webhookInstances.authenticate(parsed.instanceName, authorization)
-        : 'unknown'
-    if (instance === 'unknown' || instance === 'wrong secret') {
-      return response.unauthorized({ message: 'Unauthorized' })
+        : 'refused'
+      : await webhookInstances.authenticateDelivery(
+          parsed.instanceName,
+          request.header('authorization'),
+          request.ip()
+        )
+    if (instance === 'refused' || instance === 'throttled') {
+      return refuseDelivery(ctx, instance)
     }
     noteBusinessInLogs(instance.businessId, ctx)
 

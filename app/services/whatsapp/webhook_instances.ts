@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import WhatsappInstance from '#models/whatsapp_instance'
 import { preparedQuery } from '#services/sql'
 import logger from '@adonisjs/core/services/logger'
+import type { HttpContext } from '@adonisjs/core/http'
+import limiter from '@adonisjs/limiter/services/main'
 
 /**
  * What a webhook delivery needs to know of the instance it is for.
@@ -33,6 +35,44 @@ const MOST_REMEMBERED = 10_000
 class WebhookInstances {
   #entries = new Map<string, Entry>()
   #warned = new Set<string>()
+  /**
+   * The secret each instance last got through with here (no expiry): what
+   * still passes while its name or the caller's address is blocked.
+   */
+  #accepted = new Map<string, Buffer>()
+
+  /**
+   * A delivery's authentication, with failures limited: 20 failed
+   * authentications a minute from one address, or for one instance name,
+   * block that address or name for 10 minutes. While blocked, only the
+   * secret this process last accepted for the instance passes (compared in
+   * memory, without a query): a stranger guessing names or secrets costs
+   * no database work and cannot lock the gateway out of a live instance.
+   */
+  async authenticateDelivery(
+    instanceName: string,
+    authorization: string | undefined,
+    address: string
+  ): Promise<WebhookInstance | 'refused' | 'throttled'> {
+    const store = failures()
+    const keys = [`webhook_address_${address}`, `webhook_instance_${instanceName.slice(0, 100)}`]
+    const blocked = (await Promise.all(keys.map((key) => store.isBlocked(key)))).some(Boolean)
+    if (blocked) {
+      const known = this.#accepted.get(instanceName)
+      const remembered = this.#entries.get(instanceName)
+      if (authorization && known && remembered && timingSafeEqual(known, digest(authorization))) {
+        return remembered.instance
+      }
+      return 'throttled'
+    }
+    const outcome = authorization ? await this.authenticate(instanceName, authorization) : 'unknown'
+    if (outcome !== 'unknown' && outcome !== 'wrong secret') return outcome
+    for (const key of keys) {
+      const { consumed, limit } = await store.increment(key)
+      if (consumed >= limit) await store.block(key, FAILURE_BLOCK)
+    }
+    return 'refused'
+  }
 
   async authenticate(
     instanceName: string,
@@ -45,6 +85,7 @@ class WebhookInstances {
       remembered.expiresAt > Date.now() &&
       timingSafeEqual(remembered.secretDigest, given)
     ) {
+      this.#accept(instanceName, given)
       return remembered.instance
     }
 
@@ -73,8 +114,14 @@ class WebhookInstances {
       expiresAt: Date.now() + REMEMBER_MS,
     }
     this.#remember(instanceName, entry)
-    if (!entry.secretDigest) return 'wrong secret'
-    return timingSafeEqual(entry.secretDigest, given) ? entry.instance : 'wrong secret'
+    if (!entry.secretDigest || !timingSafeEqual(entry.secretDigest, given)) return 'wrong secret'
+    this.#accept(instanceName, given)
+    return entry.instance
+  }
+
+  #accept(instanceName: string, given: Buffer) {
+    if (this.#accepted.size >= MOST_REMEMBERED) this.#accepted.clear()
+    this.#accepted.set(instanceName, given)
   }
 
   /**
@@ -92,6 +139,7 @@ class WebhookInstances {
 
   forget(instanceName: string) {
     this.#entries.delete(instanceName)
+    this.#accepted.delete(instanceName)
   }
 
   #remember(instanceName: string, entry: Entry) {
@@ -115,10 +163,34 @@ function digest(value: string) {
 
 const UNKNOWN_DIGEST = digest('no instance')
 
+const FAILURE_BLOCK = '10 minutes'
+const failures = () =>
+  limiter.use({ requests: 20, duration: '1 minute', blockDuration: FAILURE_BLOCK })
+
+/**
+ * Clears the failed authentications of an address or an instance name.
+ */
+export async function forgetFailedDeliveries(keys: { address?: string; instanceName?: string }) {
+  const store = failures()
+  if (keys.address) await store.delete(`webhook_address_${keys.address}`)
+  if (keys.instanceName) await store.delete(`webhook_instance_${keys.instanceName}`)
+}
+
 /**
  * Deliveries authenticated by the instance their address names, before
  * their body was read.
  */
 export const preAuthenticated = new WeakMap<object, WebhookInstance>()
+
+/**
+ * The answer to a delivery that did not authenticate.
+ */
+export function refuseDelivery(ctx: HttpContext, outcome: 'refused' | 'throttled') {
+  if (outcome === 'throttled') {
+    ctx.response.header('retry-after', '600')
+    return ctx.response.tooManyRequests({ message: 'Too many failed authentications' })
+  }
+  return ctx.response.unauthorized({ message: 'Unauthorized' })
+}
 
 export const webhookInstances = new WebhookInstances()

@@ -9,6 +9,7 @@ import Message from '#models/message'
 import WhatsappInstance from '#models/whatsapp_instance'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
+import { forgetFailedDeliveries } from '#services/whatsapp/webhook_instances'
 
 const OLD_KEY = 'an-old-app-key-that-was-replaced-0123456789'
 
@@ -151,5 +152,55 @@ test.group('Webhook secrets and key rotation', (group) => {
 
     const accepted = await fake.deliver(instance.instanceName, 'messages.upsert', hello())
     assert.equal(accepted.status, 200)
+  })
+
+  test('failed authentications are limited per address and per instance, never locking out the live instance', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const forget = async (instanceName?: string) => {
+      for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+        await forgetFailedDeliveries({ address, instanceName })
+      }
+    }
+    await forget()
+    cleanup(() => forget())
+    const { business, instance } = await connectedBusiness(client, fake)
+    const headers = fake.instances.get(instance.instanceName)!.webhook.headers
+    assert.equal((await fake.deliver(instance.instanceName, 'messages.upsert', hello())).status, 200)
+
+    // Guessing instance names from one address.
+    const guesses = []
+    for (let index = 0; index < 21; index++) {
+      const answer = await fake.deliver(`atiende-guess-${index}`, 'messages.upsert', hello(), {
+        headers: { authorization: 'Bearer guess' },
+      })
+      guesses.push(answer.status)
+    }
+    assert.deepEqual(guesses, [...Array(20).fill(401), 429])
+    const live = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), { headers })
+    assert.equal(live.status, 200, 'the instance the gateway delivers for still gets through')
+    const guessedRight = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), {
+      headers: { authorization: 'Bearer guess' },
+    })
+    assert.equal(guessedRight.status, 429)
+
+    // Guessing one instance's secret (the address's count cleared).
+    await forget()
+    const secrets = []
+    for (let index = 0; index < 21; index++) {
+      const answer = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), {
+        headers: { authorization: `Bearer guess-${index}` },
+      })
+      secrets.push(answer.status)
+    }
+    assert.deepEqual(secrets, [...Array(20).fill(401), 429])
+    assert.equal(
+      (await fake.deliver(instance.instanceName, 'messages.upsert', hello(), { headers })).status,
+      200
+    )
+    assert.lengthOf(await Message.query().where('business_id', business.id), 3)
+    await forget(instance.instanceName)
   })
 })
