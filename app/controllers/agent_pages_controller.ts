@@ -14,7 +14,7 @@ import { estimateCost } from '#services/agent/pricing'
 import MediaStorage, { MAX_IMAGE_BYTES } from '#services/media_storage'
 import { botSettingsValidator, playgroundValidator } from '#validators/agent'
 import { Transcriber, transcriptionCost } from '#services/agent/transcriber'
-import { sniffAudio, sniffImage } from '#services/media_storage'
+import { decodeImage, sniffAudio, sniffImage } from '#services/media_storage'
 import agentConfig from '#config/agent'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 
@@ -372,11 +372,12 @@ async function playgroundAttachment(file: MultipartFile | null) {
     if (bytes.byteLength > MAX_IMAGE_BYTES) {
       throw new UserError('agent_ui.errors.photo_too_large', { field: 'file' })
     }
+    const decoded = await decodeImage(bytes, 'file')
     return {
       kind: 'image' as const,
-      bytes,
-      mimetype: image.contentType,
-      extension: image.extension,
+      bytes: decoded.bytes,
+      mimetype: decoded.kind.contentType,
+      extension: decoded.kind.extension,
     }
   }
   const audio = sniffAudio(bytes)

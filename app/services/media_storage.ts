@@ -200,6 +200,64 @@ function messageMediaKey(target: MessageMediaTarget) {
 }
 
 /**
+ * An image known by decoding it (its bytes sniffed, then read by sharp),
+ * written again from its decoded pixels, in its own format:
+ * turned upright by its EXIF orientation, without its metadata (the EXIF
+ * with where a photo was taken, XMP, comments) nor anything else its file
+ * carried. The header is read first: bytes that are not an image of the
+ * kind they look like, or one of more than MAX_IMAGE_PIXELS, are refused
+ * before any pixel is decompressed (and sharp's own limit stands behind
+ * that check). Answers the new bytes and their kind, read from them. `field`: the
+ * request field an error names.
+ */
+export async function decodeImage(bytes: Uint8Array, field?: string) {
+  const kind = sniffImage(bytes)
+  if (!kind) throw notAnImage(field)
+  let header: Metadata
+  try {
+    header = await sharp(bytes, { animated: true, limitInputPixels: false }).metadata()
+  } catch {
+    throw notAnImage(field)
+  }
+  if (header.format !== SHARP_FORMATS[kind.extension]) {
+    throw notAnImage(field)
+  }
+  if (header.width * header.height > MAX_IMAGE_PIXELS) {
+    throw new UserError('media.errors.too_many_pixels', {
+      field,
+      data: { max: MAX_IMAGE_PIXELS / 1_000_000 },
+    })
+  }
+
+  /**
+   * failOn "error": a truncated or corrupt image is refused; the
+   * warnings some cameras' files raise (stray bytes before the end
+   * marker) are not.
+   */
+  const decoded = sharp(bytes, {
+    animated: true,
+    autoOrient: true,
+    failOn: 'error',
+    limitInputPixels: MAX_IMAGE_PIXELS,
+  })
+  let written: Buffer
+  try {
+    written = await ENCODERS[kind.extension](decoded, header).toBuffer()
+  } catch {
+    throw notAnImage(field)
+  }
+  const writtenKind = sniffImage(written)
+  if (!writtenKind) {
+    throw new Error(`sharp wrote a ${kind.extension} that is not one`)
+  }
+  return { bytes: written, kind: writtenKind }
+}
+
+function notAnImage(field?: string) {
+  return new UserError('media.errors.not_an_image', { field })
+}
+
+/**
  * The one way in to file storage (product photos, logos): the Drive disk
  * chosen by DRIVE_DISK (fs on this machine, s3 for MinIO or S3). Files are
  * private; browsers get time-limited signed URLs.
@@ -217,14 +275,14 @@ export default class MediaStorage {
       throw this.#tooLarge(target)
     }
     if (!file.tmpPath) {
-      throw this.#notAnImage(target)
+      throw notAnImage(target.field)
     }
     return this.storeImage(await readFile(file.tmpPath), target)
   }
 
   /**
    * Stores image bytes after checking their size and format: what is
-   * stored is the image decoded and written again (#rewrite), never the
+   * stored is the image decoded and written again (decodeImage), never the
    * bytes as they came. Answers the new key:
    * businesses/<businessId>/<folder>/<uuid>.<ext>.
    */
@@ -232,65 +290,11 @@ export default class MediaStorage {
     if (bytes.byteLength > MAX_IMAGE_BYTES) {
       throw this.#tooLarge(target)
     }
-    const kind = sniffImage(bytes)
-    if (!kind) {
-      throw this.#notAnImage(target)
-    }
-    const image = await this.#rewrite(bytes, kind, target)
+    const image = await decodeImage(bytes, target.field)
 
     const key = `businesses/${target.businessId}/${target.folder}/${randomUUID()}.${image.kind.extension}`
     await this.disk.put(key, image.bytes, { contentType: image.kind.contentType })
     return key
-  }
-
-  /**
-   * The image written again from its decoded pixels, in its own format:
-   * turned upright by its EXIF orientation, without its metadata (the EXIF
-   * with where a photo was taken, XMP, comments) nor anything else its file
-   * carried. The header is read first: bytes that are not an image of the
-   * kind they look like, or one of more than MAX_IMAGE_PIXELS, are refused
-   * before any pixel is decompressed (and sharp's own limit stands behind
-   * that check). Answers the new bytes and their kind, read from them.
-   */
-  async #rewrite(bytes: Uint8Array, kind: ImageKind, target: MediaTarget) {
-    let header: Metadata
-    try {
-      header = await sharp(bytes, { animated: true, limitInputPixels: false }).metadata()
-    } catch {
-      throw this.#notAnImage(target)
-    }
-    if (header.format !== SHARP_FORMATS[kind.extension]) {
-      throw this.#notAnImage(target)
-    }
-    if (header.width * header.height > MAX_IMAGE_PIXELS) {
-      throw new UserError('media.errors.too_many_pixels', {
-        field: target.field,
-        data: { max: MAX_IMAGE_PIXELS / 1_000_000 },
-      })
-    }
-
-    /**
-     * failOn "error": a truncated or corrupt image is refused; the
-     * warnings some cameras' files raise (stray bytes before the end
-     * marker) are not.
-     */
-    const decoded = sharp(bytes, {
-      animated: true,
-      autoOrient: true,
-      failOn: 'error',
-      limitInputPixels: MAX_IMAGE_PIXELS,
-    })
-    let written: Buffer
-    try {
-      written = await ENCODERS[kind.extension](decoded, header).toBuffer()
-    } catch {
-      throw this.#notAnImage(target)
-    }
-    const writtenKind = sniffImage(written)
-    if (!writtenKind) {
-      throw new Error(`sharp wrote a ${kind.extension} that is not one`)
-    }
-    return { bytes: written, kind: writtenKind }
   }
 
   /**
@@ -370,10 +374,6 @@ export default class MediaStorage {
         logger.error({ err: error, key }, 'could not delete a stored file')
       }
     }
-  }
-
-  #notAnImage(target: MediaTarget) {
-    return new UserError('media.errors.not_an_image', { field: target.field })
   }
 
   #tooLarge(target: MediaTarget) {

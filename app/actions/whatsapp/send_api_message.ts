@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type Business from '#models/business'
 import type User from '#models/user'
 import UserError from '#exceptions/user_error'
-import MediaStorage, { sniffAudio, sniffImage } from '#services/media_storage'
+import MediaStorage, { decodeImage, sniffAudio, sniffImage } from '#services/media_storage'
 import { OutboundError, OutboundGuard } from '#services/outbound_guard'
 import type { MediaKind } from '#services/whatsapp/whatsapp_gateway'
 import SendWhatsappMessage, { type OutboundMedia } from '#actions/whatsapp/send_whatsapp_message'
@@ -75,6 +75,15 @@ export default class SendApiMessage {
     const sniffed = sniffMedia(bytes)
     if (!sniffed) {
       throw new UserError('whatsapp.errors.media_unsupported', { field: 'mediaUrl' })
+    }
+    /**
+     * A photo is decoded and written again, as an upload is: bytes that
+     * only look like an image are refused, and its metadata does not go
+     * out to the customer.
+     */
+    if (sniffed.kind === 'image') {
+      const decoded = await decodeImage(bytes, 'mediaUrl')
+      bytes = decoded.bytes
     }
     /**
      * Not sent yet, so no gateway id: a fresh one names the file.

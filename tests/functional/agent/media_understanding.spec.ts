@@ -14,6 +14,7 @@ import sharp from 'sharp'
 import CatalogPhotos from '#services/catalog/catalog_photos'
 import { createOwnerWithBusiness } from '#tests/helpers/factories'
 import { signedInSession } from '#tests/helpers/http_session'
+import { images } from '#tests/helpers/catalog'
 
 const CUSTOMER = '5215512345678@s.whatsapp.net'
 /**
@@ -382,6 +383,17 @@ test.group('Voice notes and photos: the agent hears and sees what customers send
     const refused = (await text.json()) as { errors: { field: string; message: string }[] }
     assert.equal(refused.errors[0].field, 'file')
     assert.include(refused.errors[0].message, 'no es una foto')
+
+    // Nor is a page framed as a photo: it is decoded before the model sees it.
+    const page = await turn(
+      [{ role: 'customer', text: 'hola' }],
+      new Blob([images.htmlInPng], { type: 'image/png' }),
+      'foto.png'
+    )
+    assert.equal(page.status, 422)
+    const framed = (await page.json()) as { errors: { field: string; message: string }[] }
+    assert.equal(framed.errors[0].field, 'file')
+    assert.lengthOf(openai.chatRequests(), 2)
   })
 })
 

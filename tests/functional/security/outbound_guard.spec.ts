@@ -13,7 +13,7 @@ import { ModelUnavailableError } from '#services/agent/agent_errors'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
 import { FakeOpenAI } from '#tests/helpers/fake_openai'
-import { images } from '#tests/helpers/catalog'
+import { images, imageShape } from '#tests/helpers/catalog'
 import { allowOutboundTo } from '#tests/helpers/outbound'
 
 const KEY = 'sk-test-valid-0123456789abcdefWXYZ'
@@ -79,7 +79,9 @@ test.group('Outbound guard: URLs a tenant gives', (group) => {
     publicSite = await listen((path) =>
       path === '/foto.png'
         ? { status: 200, body: images.png }
-        : { status: 302, to: `http://${target.host}/secret` }
+        : path === '/pagina.png'
+          ? { status: 200, body: images.htmlInPng }
+          : { status: 302, to: `http://${target.host}/secret` }
     )
     previousAllowed = env.get('AI_PROVIDER_ALLOWED_HOSTS')
     env.set('AI_PROVIDER_ALLOWED_HOSTS', `${publicSite.host}, ${new URL(openai.baseUrl).host}`)
@@ -247,12 +249,37 @@ test.group('Outbound guard: URLs a tenant gives', (group) => {
     assert.equal(message.type, 'image')
     assert.equal(message.mediaMime, 'image/png')
     const storage = await app.container.make(MediaStorage)
-    assert.deepEqual(Buffer.from(await storage.read(message.mediaKey!)), images.png)
+    assert.deepEqual(await imageShape(await storage.read(message.mediaKey!)), {
+      format: 'png',
+      width: 1,
+      height: 1,
+    })
 
     const [sent] = fake.sent('/message/sendMedia')
     assert.equal(sent.body.mediatype, 'image')
     assert.notInclude(sent.body.media, publicSite.host)
     assert.include(sent.body.media, `businesses/${business.id}/messages/`)
+  })
+
+  test('mediaUrl: an HTML page framed as a PNG is refused, nothing sent', async ({
+    client,
+    assert,
+  }) => {
+    const { business, token } = await connectedBusiness(client, fake)
+    const response = await client
+      .post(`/wa/${business.id}/send`)
+      .bearerToken(token)
+      .header('accept-language', 'es')
+      .json({
+        phone: '5215512345678',
+        message: 'Mira',
+        mediaUrl: `http://${publicSite.host}/pagina.png`,
+      })
+    response.assertStatus(422)
+    assert.equal(response.body().errors[0].field, 'mediaUrl')
+    assert.match(response.body().errors[0].message, /imagen/i)
+    assert.lengthOf(fake.sent('/message/sendMedia'), 0)
+    assert.lengthOf(await Message.query().where('business_id', business.id), 0)
   })
 
   test('a CSV image URL: a row error, nothing fetched from the machine', async ({
