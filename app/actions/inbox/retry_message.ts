@@ -2,7 +2,6 @@ import { inject } from '@adonisjs/core'
 import db from '@adonisjs/lucid/services/db'
 import type Business from '#models/business'
 import type Message from '#models/message'
-import WhatsappInstance from '#models/whatsapp_instance'
 import SendWhatsappMessage from '#actions/whatsapp/send_whatsapp_message'
 import UserError from '#exceptions/user_error'
 
@@ -16,10 +15,18 @@ export default class RetryMessage {
   constructor(private sender: SendWhatsappMessage) {}
 
   async handle({ business, message }: { business: Business; message: Message }) {
-    if (message.direction !== 'outbound' || message.status !== 'failed') {
+    /**
+     * One whose file was a link (queued before files were stored) would go
+     * out without it: the file has to be sent again.
+     */
+    if (
+      message.direction !== 'outbound' ||
+      message.status !== 'failed' ||
+      message.error === 'media_link_retired'
+    ) {
       throw new UserError('inbox.errors.not_retryable', { status: 409 })
     }
-    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const instance = await business.whatsapp()
     if (!instance || !instance.isPaired()) {
       throw new UserError('whatsapp.errors.not_connected', { status: 409 })
     }

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
+import db from '@adonisjs/lucid/services/db'
 import DeliverQueuedMessages from '#actions/whatsapp/deliver_queued_messages'
 import app from '@adonisjs/core/services/app'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
@@ -189,5 +190,38 @@ test.group('Outbound messages while the WhatsApp gateway is down', (group) => {
     assert.containSubset(sent.body(), { status: 'failed', error: 'gateway_unavailable' })
     await sleep(6_000)
     assert.lengthOf(gateway.sent('/message/sendText'), 1, 'no automatic second send')
+  }).timeout(20_000)
+
+  test('a message queued with only a link to its file is marked not sent on upgrade, never sent bare', async ({
+    client,
+    assert,
+  }) => {
+    const { business, user, token } = await connectedBusiness(client, gateway)
+    await gateway.down()
+    const queued = await client
+      .post(`/wa/${business.id}/send`)
+      .bearerToken(token)
+      .json({ phone: '5215511112222', message: 'Le mando la foto del modelo' })
+    assert.containSubset(queued.body(), { status: 'queued' })
+    // What an earlier version kept of a file sent by mediaUrl: the link.
+    await db
+      .from('messages')
+      .where('id', queued.body().id)
+      .update({ meta: JSON.stringify({ mediaUrl: 'https://tienda.example/modelo.jpg' }) })
+
+    const { default: RetireQueuedMediaLinks } =
+      await import('#database/migrations/1700000001000_retire_queued_media_links')
+    await new RetireQueuedMediaLinks(db.connection(), 'retire', false).execUp()
+
+    const message = await Message.findOrFail(queued.body().id)
+    assert.deepEqual([message.status, message.error], ['failed', 'media_link_retired'])
+    await gateway.start()
+    const retried = await client
+      .post(`/inbox/conversations/${message.conversationId}/messages/${message.id}/retry`)
+      .loginAs(user)
+      .withCsrfToken()
+      .header('accept', 'application/json')
+    retried.assertStatus(409)
+    assert.lengthOf(gateway.sent('/message/sendText'), 0)
   }).timeout(20_000)
 })
