@@ -23,7 +23,8 @@ import type { MultipartFile } from '@adonisjs/core/bodyparser'
  * (usage), and its timing and budget settings.
  */
 export default class AgentPagesController {
-  async playground({ inertia, business }: HttpContext) {
+  async playground({ inertia, business, bouncer }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     return inertia.render('agent/playground', {
       businessName: business.name,
       hasOpenaiKey: business.hasOpenaiKey,
@@ -42,12 +43,13 @@ export default class AgentPagesController {
    */
   @inject()
   async playgroundTurn(
-    { request, business }: HttpContext,
+    { request, business, bouncer }: HttpContext,
     turn: AgentTurn,
     context: AgentContext,
     storage: MediaStorage,
     transcriber: Transcriber
   ) {
+    await bouncer.with(BusinessPolicy).authorize('useAgentApi', business)
     const multipart = request.is(['multipart']) !== null
     const { messages } = await request.validateUsing(playgroundValidator, {
       data: {
@@ -185,7 +187,8 @@ export default class AgentPagesController {
   }
 
   @inject()
-  async usage({ inertia, business }: HttpContext, usage: AgentUsage) {
+  async usage({ inertia, business, bouncer }: HttpContext, usage: AgentUsage) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const zone = business.timezone
     const since = DateTime.now().setZone(zone).startOf('day').minus({ days: 29 })
 

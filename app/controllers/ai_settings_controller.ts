@@ -14,7 +14,8 @@ import agentConfig from '#config/agent'
 export const SUGGESTED_MODELS = ['gpt-4.1-mini', 'gpt-4.1', 'gpt-4.1-nano', 'gpt-4o-mini', 'gpt-4o']
 
 export default class AiSettingsController {
-  async show({ inertia, business }: HttpContext) {
+  async show({ inertia, business, bouncer }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     return inertia.render('settings/ai', {
       business: BusinessTransformer.transform(business),
       suggestedModels: SUGGESTED_MODELS,

@@ -56,7 +56,8 @@ export function businessFormOptions() {
 }
 
 export default class BusinessSettingsController {
-  async show({ inertia, business }: HttpContext) {
+  async show({ inertia, business, bouncer }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     return inertia.render('settings/business', {
       business: BusinessTransformer.transform(business),
       options: businessFormOptions(),

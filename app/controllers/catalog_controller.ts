@@ -21,7 +21,11 @@ const PER_PAGE = 24
  */
 export default class CatalogController {
   @inject()
-  async index({ inertia, request, response, business }: HttpContext, search: ProductSearch) {
+  async index(
+    { inertia, request, response, business, bouncer }: HttpContext,
+    search: ProductSearch
+  ) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const { q, page } = await request.validateUsing(catalogPageValidator, {
       data: request.qs(),
     })

@@ -1,8 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import BusinessTransformer from '#transformers/business_transformer'
+import BusinessPolicy from '#policies/business_policy'
 
 export default class DashboardController {
-  async show({ inertia, business }: HttpContext) {
+  async show({ inertia, business, bouncer }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     /**
      * Setup progress: each step the owner needs before the agent can sell.
      */

@@ -49,6 +49,7 @@ export default class InboxController {
   @inject()
   async show(ctx: HttpContext, queries: InboxQueries, gateway: WhatsAppGateway) {
     const { inertia, business, bouncer, request, params, i18n } = ctx
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     /**
      * A hand-edited address with an unknown view or a too long search
      * opens the plain inbox.
@@ -92,7 +93,11 @@ export default class InboxController {
   }
 
   @inject()
-  async conversations({ request, business, i18n, serialize }: HttpContext, queries: InboxQueries) {
+  async conversations(
+    { request, business, bouncer, i18n, serialize }: HttpContext,
+    queries: InboxQueries
+  ) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const options = await request.validateUsing(conversationListValidator, inboxMessages(i18n))
     const { rows, nextCursor } = await queries.conversations(business, options)
     return serialize({
@@ -102,7 +107,11 @@ export default class InboxController {
   }
 
   @inject()
-  async conversation({ request, business, i18n, serialize }: HttpContext, queries: InboxQueries) {
+  async conversation(
+    { request, business, bouncer, i18n, serialize }: HttpContext,
+    queries: InboxQueries
+  ) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const { params } = await request.validateUsing(conversationIdValidator, inboxMessages(i18n))
     const conversation = await queries.conversation(business, params.id)
     return serialize(
@@ -111,7 +120,11 @@ export default class InboxController {
   }
 
   @inject()
-  async messages({ request, business, i18n, serialize }: HttpContext, queries: InboxQueries) {
+  async messages(
+    { request, business, bouncer, i18n, serialize }: HttpContext,
+    queries: InboxQueries
+  ) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const { params, before } = await request.validateUsing(
       messageHistoryValidator,
       inboxMessages(i18n)
@@ -122,16 +135,18 @@ export default class InboxController {
   }
 
   @inject()
-  async summary({ business }: HttpContext, queries: InboxQueries) {
+  async summary({ business, bouncer }: HttpContext, queries: InboxQueries) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     return queries.summary(business)
   }
 
   @inject()
   async read(
-    { request, business, i18n, serialize }: HttpContext,
+    { request, business, bouncer, i18n, serialize }: HttpContext,
     queries: InboxQueries,
     markRead: MarkConversationRead
   ) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const { params } = await request.validateUsing(conversationIdValidator, inboxMessages(i18n))
     const conversation = await queries.conversation(business, params.id)
     await markRead.handle(conversation)
@@ -142,10 +157,11 @@ export default class InboxController {
 
   @inject()
   async update(
-    { request, business, i18n, serialize }: HttpContext,
+    { request, business, bouncer, i18n, serialize }: HttpContext,
     queries: InboxQueries,
     updateConversation: UpdateConversation
   ) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const { params, ...changes } = await request.validateUsing(
       updateConversationValidator,
       inboxMessages(i18n)
@@ -159,10 +175,11 @@ export default class InboxController {
 
   @inject()
   async reply(
-    { request, response, business, auth, i18n, serialize }: HttpContext,
+    { request, response, business, bouncer, auth, i18n, serialize }: HttpContext,
     queries: InboxQueries,
     replyToConversation: ReplyToConversation
   ) {
+    await bouncer.with(BusinessPolicy).authorize('sendMessages', business)
     const { params, text, image } = await request.validateUsing(
       inboxReplyValidator,
       inboxMessages(i18n)
@@ -185,7 +202,7 @@ export default class InboxController {
   @inject()
   async retry(ctx: HttpContext, queries: InboxQueries, retryMessage: RetryMessage) {
     const { business, serialize } = ctx
-    const message = await this.#routeMessage(ctx, queries)
+    const message = await this.#routeMessage(ctx, queries, { action: 'sendMessages' })
     await retryMessage.handle({ business, message })
     return serialize(MessageTransformer.transform(message))
   }
@@ -216,10 +233,11 @@ export default class InboxController {
 
   @inject()
   async updateContact(
-    { request, business, i18n }: HttpContext,
+    { request, business, bouncer, i18n }: HttpContext,
     queries: InboxQueries,
     updateContact: UpdateContact
   ) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const { params, ...changes } = await request.validateUsing(
       updateContactValidator,
       inboxMessages(i18n)
@@ -242,10 +260,11 @@ export default class InboxController {
    * stored file, when `withFile`).
    */
   async #routeMessage(
-    { request, business, i18n }: HttpContext,
+    { request, business, bouncer, i18n }: HttpContext,
     queries: InboxQueries,
-    options: { withFile?: boolean } = {}
+    options: { withFile?: boolean; action?: 'view' | 'sendMessages' } = {}
   ) {
+    await bouncer.with(BusinessPolicy).authorize(options.action ?? 'view', business)
     const { params } = await request.validateUsing(
       conversationMessageValidator,
       inboxMessages(i18n)

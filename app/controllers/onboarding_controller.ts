@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import BusinessPolicy from '#policies/business_policy'
 import { inject } from '@adonisjs/core'
 import CreateBusiness from '#actions/businesses/create_business'
 import { createBusinessValidator } from '#validators/business'
@@ -34,7 +35,8 @@ export default class OnboardingController {
     return response.redirect().toRoute('onboarding.ai')
   }
 
-  async ai({ inertia, business }: HttpContext) {
+  async ai({ inertia, business, bouncer }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
     return inertia.render('onboarding/ai', {
       businessName: business.name,
       hasOpenaiKey: business.hasOpenaiKey,

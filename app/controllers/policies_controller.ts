@@ -11,7 +11,8 @@ import { MAX_FAQS, MAX_RANGES_PER_DAY, updatePolicyValidator } from '#validators
  * FAQs of the current business, saved together.
  */
 export default class PoliciesController {
-  async show({ inertia, business, i18n }: HttpContext) {
+  async show({ inertia, business, i18n, bouncer }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const policy = await business
       .related('policy')
       .query()

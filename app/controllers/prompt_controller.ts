@@ -24,7 +24,8 @@ const MAX_VERSION = 2_147_483_647
  * open to read or compare, `?version=N`) and restore.
  */
 export default class PromptController {
-  async show({ inertia, business, request }: HttpContext) {
+  async show({ inertia, business, request, bouncer }: HttpContext) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const history = await loadPromptHistory(business)
 
     const versionNumber = Number(request.qs().version)

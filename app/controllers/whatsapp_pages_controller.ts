@@ -23,7 +23,8 @@ import { randomBytes } from 'node:crypto'
  */
 export default class WhatsappPagesController {
   @inject()
-  async show({ inertia, business }: HttpContext, gateway: WhatsAppGateway) {
+  async show({ inertia, business, bouncer }: HttpContext, gateway: WhatsAppGateway) {
+    await bouncer.with(BusinessPolicy).authorize('view', business)
     const instance = await business.whatsapp()
     return inertia.render('whatsapp/connect', {
       businessId: business.id,
@@ -68,7 +69,8 @@ export default class WhatsappPagesController {
   }
 
   @inject()
-  async simulator({ inertia, business, request }: HttpContext, gateway: WhatsAppGateway) {
+  async simulator({ inertia, business, request, bouncer }: HttpContext, gateway: WhatsAppGateway) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
     this.#simulator(gateway)
     const instance = await business.whatsapp()
     const phone =
@@ -105,7 +107,11 @@ export default class WhatsappPagesController {
    * through the same ingest as a real webhook.
    */
   @inject()
-  async simulatorMessage({ business, request, response }: HttpContext, gateway: WhatsAppGateway) {
+  async simulatorMessage(
+    { business, request, response, bouncer }: HttpContext,
+    gateway: WhatsAppGateway
+  ) {
+    await bouncer.with(BusinessPolicy).authorize('manage', business)
     this.#simulator(gateway)
     const payload = await request.validateUsing(simulatorMessageValidator)
     const phone = whatsappDigitsOrFail(payload.phone, business.country)

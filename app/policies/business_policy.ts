@@ -28,8 +28,9 @@ export default class BusinessPolicy extends BasePolicy {
   }
 
   /**
-   * The agent on demand through the API (POST /agent/think): it spends the
-   * owner's key and can write to any number, so it is the owner's.
+   * The agent on demand (POST /agent/think, the playground's turns): it
+   * spends the owner's key (and /agent/think can write to any number), so
+   * it is the owner's.
    */
   useAgentApi(_user: User, business: Business) {
     return business.$extras.pivot_role === 'owner'

@@ -119,7 +119,7 @@ export default class ConversationsController {
     const { params, text } = await request.validateUsing(replyValidator, inboxMessages(i18n))
     const user = auth.getUserOrFail()
     const { conversation, business } = await queries.conversationForUser(user, params.id)
-    await bouncer.with(BusinessPolicy).authorize('view', business)
+    await bouncer.with(BusinessPolicy).authorize('sendMessages', business)
 
     const message = await replyToConversation.handle({ business, conversation, user, text })
     response.status(201)

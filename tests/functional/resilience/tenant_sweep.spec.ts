@@ -145,6 +145,130 @@ const SWEEP: Record<string, 'foreign' | 'own' | 'public' | { special: string }> 
   'agent.settings': 'own',
 }
 
+/**
+ * What each route asks of the person's role in the business it works on:
+ * owner (the shop's decisions: profile, keys, catalog, knowledge, the
+ * WhatsApp number, the agent on demand), member (every member: the inbox,
+ * reading the shop), or none (no business: public, the person's own
+ * account). As with SWEEP, a route missing here fails the sweep.
+ */
+const ROLES: Record<string, 'owner' | 'member' | 'none'> = {
+  ...Object.fromEntries(
+    [
+      'drive.fs.serve',
+      'home',
+      'locale.update',
+      'session.create',
+      'session.store',
+      'registration.create',
+      'registration.store',
+      'session.destroy',
+      'session.destroy_everywhere',
+      'onboarding.show',
+      'onboarding.store',
+      'businesses.switch',
+      'api.register',
+      'api.login',
+      'api.me',
+      'api.logout',
+      'api.businesses.index',
+      'api.businesses.store',
+      'health.live',
+      'health.ready',
+      'transmit.events',
+      'transmit.subscribe',
+      'transmit.unsubscribe',
+      'webhooks.whatsapp',
+      'catalog.import.template',
+    ].map((name) => [name, 'none' as const])
+  ),
+  ...Object.fromEntries(
+    [
+      'onboarding.ai',
+      'settings.business.update',
+      'settings.ai.update',
+      'settings.bot',
+      'settings.media',
+      'api.businesses.update',
+      'api.businesses.openai',
+      'api.businesses.bot_toggle',
+      'catalog.create',
+      'catalog.store',
+      'catalog.edit',
+      'catalog.update',
+      'catalog.destroy',
+      'catalog.import',
+      'catalog.import.preview',
+      'catalog.import.store',
+      'settings.business.logo',
+      'settings.business.logo.destroy',
+      'api.products.store',
+      'api.products.update',
+      'api.products.destroy',
+      'knowledge.policies.update',
+      'knowledge.prompt.store',
+      'knowledge.prompt.restore',
+      'api.policies.store',
+      'api.policies.update',
+      'api.prompt.store',
+      'api.prompt.update',
+      'api.wa.create',
+      'api.wa.qr',
+      'api.wa.reconnect',
+      'api.wa.logout',
+      'api.wa.destroy',
+      'whatsapp.connect',
+      'whatsapp.logout',
+      'whatsapp.destroy',
+      'whatsapp.simulator.scan',
+      'whatsapp.simulator',
+      'whatsapp.simulator.message',
+      'api.agent.think',
+      'agent.playground.turn',
+      'agent.settings',
+    ].map((name) => [name, 'owner' as const])
+  ),
+  ...Object.fromEntries(
+    [
+      'dashboard',
+      'settings.business',
+      'settings.ai',
+      'api.businesses.show',
+      'catalog.index',
+      'api.products.index',
+      'api.products.show',
+      'knowledge.policies',
+      'knowledge.prompt',
+      'api.policies.show',
+      'api.prompt.show',
+      'api.wa.status',
+      'api.wa.send',
+      'whatsapp.show',
+      'inbox.index',
+      'inbox.show',
+      'inbox.summary',
+      'inbox.conversations',
+      'inbox.conversation',
+      'inbox.conversation.update',
+      'inbox.conversation.read',
+      'inbox.messages',
+      'inbox.messages.store',
+      'inbox.messages.retry',
+      'inbox.messages.media',
+      'inbox.messages.media.retry',
+      'inbox.contact.update',
+      'api.conversations.index',
+      'api.conversations.show',
+      'api.conversations.update',
+      'api.conversations.messages',
+      'api.conversations.reply',
+      'api.conversations.read',
+      'agent.playground',
+      'agent.usage',
+    ].map((name) => [name, 'member' as const])
+  ),
+}
+
 const ACCEPTED_KEY = 'sk-test-sweep-0123456789abcdefghij'
 
 /**
@@ -331,6 +455,58 @@ test.group('Resilience: tenant isolation over every route', (group) => {
     })
     assert.equal(own.status, 200)
     await removeTenantFiles(a, b)
+  })
+
+  test('a member who is not the owner: owner-only routes answer 403 and change nothing; the rest let them work', async ({
+    client,
+    assert,
+  }) => {
+    const unknown = appRoutes()
+      .filter((route) => !(route.name in ROLES))
+      .map((route) => route.name)
+    assert.deepEqual(unknown, [], 'routes ROLES does not place: say who may call them')
+
+    const { a } = await twoTenants(client)
+    const member = await User.create({
+      fullName: 'Vendedora de A',
+      email: `vendedora-${a.marker}@example.com`,
+      password: a.password,
+      locale: 'es',
+    })
+    await a.business.related('members').attach({ [member.id]: { role: 'agent' } })
+    const access = await User.accessTokens.create(member)
+    const token = access.value!.release()
+    const caller = await tenantCaller({ ...a, user: member, token })
+    const body = JSON.stringify(bodyNaming(a))
+    const everything = await databaseFingerprint()
+
+    for (const route of appRoutes().filter((candidate) => ROLES[candidate.name] !== 'none')) {
+      const label = `${route.name} (${route.method} ${route.pattern})`
+      const answer = await rolledBack(async () => {
+        const response = await caller.fetch(
+          route,
+          urlFor(route, paramsFor(route, a), a.business.id),
+          {
+            method: route.method,
+            headers: route.method === 'GET' ? {} : { 'content-type': 'application/json' },
+            body: route.method === 'GET' ? undefined : body,
+            accept: route.method === 'GET' && route.guard === 'web' ? 'inertia' : 'json',
+          }
+        )
+        const text = await response.text()
+        const changed = changedTables(everything, await databaseFingerprint())
+        return { status: response.status, text, changed }
+      })
+      if (ROLES[route.name] === 'owner') {
+        assert.equal(answer.status, 403, `${label}: a member got ${answer.status}`)
+        assert.deepEqual(answer.changed, [], `${label} refused a member but wrote`)
+      } else {
+        assert.notEqual(answer.status, 403, `${label}: refused to a member`)
+        assert.isBelow(answer.status, 500, `${label}: ${answer.text.slice(0, 200)}`)
+      }
+      await caller.stillSignedIn()
+    }
+    await removeTenantFiles(a)
   })
 
   test('without credentials, with a revoked token, or with a token on web routes: refused', async ({
