@@ -346,7 +346,7 @@ export class MessageSchema extends BaseModel {
 }
 
 export class PolicySchema extends BaseModel {
-  static $columns = ['allowedHours', 'brandVoice', 'businessId', 'createdAt', 'id', 'refundPolicy', 'shippingPolicy', 'updatedAt'] as const
+  static $columns = ['allowedHours', 'brandVoice', 'businessId', 'createdAt', 'hoursNote', 'id', 'refundPolicy', 'shippingPolicy', 'updatedAt'] as const
   $columns = PolicySchema.$columns
   @column()
   declare allowedHours: any | null
@@ -356,6 +356,8 @@ export class PolicySchema extends BaseModel {
   declare businessId: string
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
+  @column()
+  declare hoursNote: string | null
   @column({ isPrimary: true })
   declare id: string
   @column()

@@ -101,7 +101,9 @@ export default class BusinessKnowledge {
             t('hours', { hours: hours.describe(locale), timezone: business.timezone }),
             this.#status(hours, now, locale, t),
           ].join('\n')
-        : t('hours_unknown')
+        : policy?.hoursNote
+          ? t('hours_note', { note: policy.hoursNote, timezone: business.timezone })
+          : t('hours_unknown')
     )
     section(t('shipping_title'), policy?.shippingPolicy)
     section(t('refund_title'), policy?.refundPolicy)

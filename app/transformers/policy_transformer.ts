@@ -5,7 +5,8 @@ import { OpeningHours } from '#services/opening_hours'
 /**
  * A business's policies as pages and API clients see them: the hours
  * both structured (every day present, ranges sorted) and as a sentence in
- * the reader's language, and the FAQs in order.
+ * the reader's language (or the owner's own text, when it could not be
+ * read into the week), and the FAQs in order.
  *
  * Expects `business` (for its time zone) and `faqs` to be loaded.
  */
@@ -29,7 +30,14 @@ export default class PolicyTransformer extends BaseTransformer<Policy> {
       refundPolicy: policy.refundPolicy,
       brandVoice: policy.brandVoice,
       allowedHours: hours?.hours ?? null,
-      allowedHoursText: hours?.describe(this.locale === 'en' ? 'en' : 'es') ?? null,
+      allowedHoursText: hours?.describe(this.locale === 'en' ? 'en' : 'es') ?? policy.hoursNote,
+      /**
+       * How the hours are kept: as the week (the agent knows when the shop
+       * is open), as the owner's text (it reads it as written), or not
+       * given.
+       */
+      allowedHoursReadAs: hours ? ('week' as const) : policy.hoursNote ? ('text' as const) : null,
+      hoursNote: policy.hoursNote,
       timezone,
       faqs: policy.faqs.map((faq) => ({ question: faq.question, answer: faq.answer })),
       createdAt: policy.createdAt.toISO()!,

@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import type { HttpRequest } from '@adonisjs/core/http'
 import type { FieldContext } from '@vinejs/vine/types'
 import { WEEKDAYS, minutesOf, type Weekday } from '#services/opening_hours'
 
@@ -117,6 +118,7 @@ const policyFields = {
   brandVoice: text(1500),
   /**
    * null clears the hours ("not said"); omitted leaves them as they are.
+   * (Or text: see policyHoursAsText.)
    */
   allowedHours: weeklyHours().nullable().optional(),
   /**
@@ -139,6 +141,36 @@ export const createPolicyValidator = vine.create({
 })
 
 export const updatePolicyValidator = vine.create(policyFields)
+
+/**
+ * The hours as text, as the seed's API took them ("Lun-Sáb 9:00-19:00"):
+ * the same fields with allowedHours a string. (VineJS unions read null as
+ * missing, which would make "allowedHours": null leave the hours as they
+ * were, so the shape of the value picks the validator instead.)
+ */
+const hoursAsText = { allowedHours: vine.string().trim().maxLength(500) }
+const createPolicyWithTextHours = vine.create({
+  business_id: vine.string(),
+  ...policyFields,
+  ...hoursAsText,
+})
+const updatePolicyWithTextHours = vine.create({ ...policyFields, ...hoursAsText })
+
+/**
+ * A policy body, validated by the shape of its hours: the week (an
+ * object) or text.
+ */
+export function validateNewPolicy(request: HttpRequest) {
+  return typeof request.input('allowedHours') === 'string'
+    ? request.validateUsing(createPolicyWithTextHours)
+    : request.validateUsing(createPolicyValidator)
+}
+
+export function validatePolicyChanges(request: HttpRequest) {
+  return typeof request.input('allowedHours') === 'string'
+    ? request.validateUsing(updatePolicyWithTextHours)
+    : request.validateUsing(updatePolicyValidator)
+}
 
 export const policyQueryValidator = vine.create({
   business_id: vine.string(),

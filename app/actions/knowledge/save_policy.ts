@@ -4,6 +4,7 @@ import type Business from '#models/business'
 import Policy from '#models/policy'
 import UserError from '#exceptions/user_error'
 import { normalizeHours, type TimeRange, type Weekday } from '#services/opening_hours'
+import { readHoursText } from '#services/hours_text'
 
 /**
  * What a request may change. An omitted field stays as it is; null
@@ -13,7 +14,12 @@ export type PolicyChanges = {
   shippingPolicy?: string | null
   refundPolicy?: string | null
   brandVoice?: string | null
-  allowedHours?: Partial<Record<Weekday, TimeRange[]>> | null
+  /**
+   * The week, or the hours as text ("Lun-Sáb 9:00-19:00", as the seed's
+   * API took them): read into the week when it can be, else kept as the
+   * text the agent reads (hoursNote).
+   */
+  allowedHours?: Partial<Record<Weekday, TimeRange[]>> | string | null
   faqs?: { question: string; answer: string }[]
 }
 
@@ -49,6 +55,7 @@ export default class SavePolicy {
             refundPolicy: null,
             brandVoice: null,
             allowedHours: null,
+            hoursNote: null,
           })
         return this.#apply(policy, changes, trx)
       })
@@ -73,8 +80,14 @@ export default class SavePolicy {
         policy.merge({ [field]: value === '' ? null : value })
       }
     }
-    if (allowedHours !== undefined) {
+    if (typeof allowedHours === 'string') {
+      const text = allowedHours.trim()
+      const week = text ? readHoursText(text) : null
+      policy.allowedHours = week
+      policy.hoursNote = week || !text ? null : text
+    } else if (allowedHours !== undefined) {
       policy.allowedHours = allowedHours === null ? null : normalizeHours(allowedHours)
+      policy.hoursNote = null
     }
     await policy.save()
 

@@ -7,11 +7,7 @@ import SavePolicy from '#actions/knowledge/save_policy'
 import UserError from '#exceptions/user_error'
 import BusinessPolicy from '#policies/business_policy'
 import PolicyTransformer from '#transformers/policy_transformer'
-import {
-  createPolicyValidator,
-  policyQueryValidator,
-  updatePolicyValidator,
-} from '#validators/policy'
+import { policyQueryValidator, validateNewPolicy, validatePolicyChanges } from '#validators/policy'
 
 /**
  * A business's policies, opening hours and FAQs (one policy per business).
@@ -41,8 +37,7 @@ export default class PoliciesController {
     { auth, request, response, bouncer, serialize, i18n }: HttpContext,
     savePolicy: SavePolicy
   ) {
-    const { business_id: businessId, ...changes } =
-      await request.validateUsing(createPolicyValidator)
+    const { business_id: businessId, ...changes } = await validateNewPolicy(request)
     const business = await auth.getUserOrFail().findBusinessOrFail(businessId)
     await bouncer.with(BusinessPolicy).authorize('manage', business)
 
@@ -68,7 +63,7 @@ export default class PoliciesController {
     const business = await user.findBusinessOrFail(businessId)
     await bouncer.with(BusinessPolicy).authorize('manage', business)
 
-    const changes = await request.validateUsing(updatePolicyValidator)
+    const changes = await validatePolicyChanges(request)
     const policy = await savePolicy.handle({ business, changes, mode: 'upsert' })
     policy.$setRelated('business', business)
     return serialize(PolicyTransformer.transform(policy, i18n.locale))

@@ -29,6 +29,8 @@ export type PolicyData = {
   brandVoice: string | null
   allowedHours: WeeklyHours | null
   allowedHoursText: string | null
+  allowedHoursReadAs: 'week' | 'text' | null
+  hoursNote: string | null
   timezone: string
   faqs: { question: string; answer: string }[]
   createdAt: string

@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
+import app from '@adonisjs/core/services/app'
+import BusinessKnowledge from '#services/business_knowledge'
 import { createOwnerWithBusiness, tokenFor } from '#tests/helpers/factories'
 import {
   SHOP_HOURS,
@@ -62,6 +64,60 @@ test.group('API policies', (group) => {
     const read = await client.get('/policies').qs({ business_id: business.id }).bearerToken(token)
     read.assertStatus(200)
     assert.deepEqual(read.body(), body)
+  })
+
+  test('the seed’s hours as a string: read into the week when they can be, else kept as text the agent reads', async ({
+    client,
+    assert,
+  }) => {
+    const { user, business } = await createOwnerWithBusiness('Papelería Sol')
+    const token = await tokenFor(user)
+
+    const created = await client
+      .post('/policies')
+      .bearerToken(token)
+      .json({ business_id: business.id, allowedHours: 'Lun-Sáb 9:00-19:00' })
+    created.assertStatus(201)
+    assert.containSubset(created.body(), {
+      allowedHoursReadAs: 'week',
+      hoursNote: null,
+      allowedHoursText: 'Lunes a sábado de 9:00 a 19:00; domingo cerrado',
+    })
+    assert.deepEqual(created.body().allowedHours.saturday, [{ open: '09:00', close: '19:00' }])
+
+    const asText = await client
+      .put(`/policies/${created.body().id}`)
+      .bearerToken(token)
+      .json({ allowedHours: 'Con cita previa, escríbenos' })
+    asText.assertStatus(200)
+    assert.containSubset(asText.body(), {
+      allowedHoursReadAs: 'text',
+      allowedHours: null,
+      hoursNote: 'Con cita previa, escríbenos',
+      allowedHoursText: 'Con cita previa, escríbenos',
+    })
+
+    // What the agent is told.
+    const knowledge = await app.container.make(BusinessKnowledge)
+    assert.include(
+      await knowledge.promptContext(business),
+      'Como lo escribió el negocio: «Con cita previa, escríbenos»'
+    )
+
+    // The week given again replaces the text.
+    const week = await client
+      .put(`/policies/${created.body().id}`)
+      .bearerToken(token)
+      .json({ allowedHours: SHOP_HOURS })
+    assert.containSubset(week.body(), { allowedHoursReadAs: 'week', hoursNote: null })
+
+    const neither = await client
+      .put(`/policies/${created.body().id}`)
+      .bearerToken(token)
+      .json({ allowedHours: 42 })
+    neither.assertStatus(422)
+    assert.deepEqual(Object.keys(fieldErrors(neither.body())), ['allowedHours'])
+    assert.include(fieldErrors(neither.body()).allowedHours, '"Lun-Sáb 9:00-19:00"')
   })
 
   test('answers 409 when the business already has its policy', async ({ client, assert }) => {
