@@ -4,10 +4,11 @@ import User from '#models/user'
 import { userSessions } from '#services/user_sessions'
 import { loginValidator } from '#validators/auth'
 import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
+import { demoAccount } from '#database/embedded_setup'
 
 export default class SessionController {
   async create({ inertia }: HttpContext) {
-    return inertia.render('auth/login', {})
+    return inertia.render('auth/login', { demo: demoAccount() })
   }
 
   async store(ctx: HttpContext) {
