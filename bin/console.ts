@@ -20,8 +20,17 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.booting(async () => {
       await import('#start/env')
     })
-    app.listen('SIGTERM', () => app.terminate())
-    app.listen('SIGINT', () => app.terminate())
+    /**
+     * A signal ends the command: the app shuts down, then the process
+     * exits (`node ace serve` would otherwise keep watching files, with
+     * its server gone, after Ctrl+C or a SIGTERM).
+     */
+    const stop = async () => {
+      await app.terminate()
+      process.exit(process.exitCode ?? 0)
+    }
+    app.listen('SIGTERM', stop)
+    app.listen('SIGINT', stop)
   })
   .ace()
   .handle(process.argv.splice(2))

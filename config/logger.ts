@@ -38,7 +38,14 @@ const loggerConfig = defineConfig({
       destination: app.inProduction ? destination({ dest: 1, sync: false }) : undefined,
       transport: {
         targets: targets()
-          .pushIf(!app.inProduction && !app.inTest, targets.pretty())
+          /**
+           * One line per entry in the developer's console, without the
+           * process fields (the request id is kept on the line).
+           */
+          .pushIf(
+            !app.inProduction && !app.inTest,
+            targets.pretty({ singleLine: true, ignore: 'pid,hostname,name' })
+          )
           .pushIf(app.inTest, targets.file({ destination: 1 }))
           .toArray(),
       },
