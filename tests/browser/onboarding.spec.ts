@@ -12,7 +12,7 @@ test.group('Onboarding in the browser', () => {
     await page.assertTextContains('h1', 'Crea tu cuenta')
 
     await page.getByRole('button', { name: 'Crear cuenta' }).click()
-    await page.assertTextContains('#name-error', 'Escribe tu nombre.')
+    await page.assertTextContains('#name-error', 'Escribe el nombre.')
 
     await page.getByLabel('Tu nombre').fill('Rosa Pérez')
     await page.getByLabel('Correo electrónico').fill(email)

@@ -100,7 +100,7 @@ test.group('API products', (group) => {
         .errors.map((error: { field: string; message: string }) => [error.field, error.message])
     )
     assert.deepEqual(byField, {
-      title: 'Escribe tu título.',
+      title: 'Escribe el nombre del producto.',
       price: 'Escribe el precio como un número con hasta 2 decimales, por ejemplo 1999.90.',
       stock: 'El campo existencias no puede ser menor que 0.',
     })

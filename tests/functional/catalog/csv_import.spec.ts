@@ -119,7 +119,7 @@ test.group('CSV import', (group) => {
     assert.equal(validRows, 1)
     assert.equal(errorCount, 5)
     assert.deepEqual(errors, [
-      { line: 3, field: 'title', message: 'Escribe tu título.' },
+      { line: 3, field: 'title', message: 'Escribe el nombre del producto.' },
       {
         line: 4,
         field: 'price',

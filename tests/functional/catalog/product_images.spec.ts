@@ -81,7 +81,7 @@ test.group('Product images (fs disk)', (group) => {
     })
     huge.assertStatus(422)
     assert.equal(huge.body().errors[0].field, 'image')
-    assert.equal(huge.body().errors[0].message, 'El archivo es demasiado grande: el máximo es 5mb.')
+    assert.equal(huge.body().errors[0].message, 'La foto es demasiado grande: el máximo es 5 MB.')
 
     assert.equal(await countProducts(business), 0)
     const stored = await drive.use('fs').listAll(`businesses/${business.id}/`, { recursive: true })

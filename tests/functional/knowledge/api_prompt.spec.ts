@@ -173,7 +173,7 @@ test.group('API agent prompt', (group) => {
     missing.assertStatus(422)
     assert.deepEqual(fieldErrors(missing.body()), {
       business_id: 'Indica el negocio (business_id).',
-      prompt: 'Escribe tu prompt.',
+      prompt: 'Escribe las instrucciones de tu asistente.',
     })
 
     const read = await client
