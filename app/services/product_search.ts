@@ -111,13 +111,16 @@ export default class ProductSearch {
 
     /**
      * Nothing has them all: any of the words, or a title close to the
-     * query (typos). Trigram similarity needs three characters to mean
-     * anything.
+     * query (typos). Here a word needs three characters: as a prefix, "1"
+     * or "b" (from "<b>" or "alert(1)") would match most of a catalog.
+     * Trigram similarity needs three characters to mean anything too.
      */
-    const text = tokens.join(' ')
+    const words = [...new Set(tokens)].filter((token) => token.length >= 3)
+    if (words.length === 0) return { rows: [], total: 0 }
+    const text = words.join(' ')
     return this.#fetch(
       business,
-      { tsquery: prefixes.join(' | '), fuzzy: text.length >= 3 ? text : null },
+      { tsquery: words.map((word) => `${word}:*`).join(' | '), fuzzy: text },
       options,
       count
     )

@@ -139,6 +139,9 @@ test.group('Product search', (group) => {
       'Zapato negro escolar',
       'Bolsa de mano',
     ])
+    // Markup's leftovers ("script", "alert", "1") do not find an unrelated product.
+    await createProduct(business, { title: 'Playera 100 % algodón' })
+    assert.deepEqual(titles(await search.search(business, '<script>alert(1)</script>')), [])
     assert.deepEqual(searchTokens("Camión's <b>ROJO</b> & ZAP-01"), [
       'camion',
       's',
