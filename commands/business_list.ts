@@ -26,7 +26,7 @@ export default class BusinessList extends BaseCommand {
         db
           .from('business_members')
           .join('users', 'users.id', 'business_members.user_id')
-          .whereColumn('business_members.business_id', 'businesses.id')
+          .whereColumn('businesses.id', 'business_members.business_id')
           .where('business_members.role', 'owner')
           .select('users.email')
           .orderBy('business_members.created_at')
@@ -34,7 +34,7 @@ export default class BusinessList extends BaseCommand {
           .as('owner_email'),
         db
           .from('business_members')
-          .whereColumn('business_members.business_id', 'businesses.id')
+          .whereColumn('businesses.id', 'business_members.business_id')
           .count('*')
           .as('members')
       )

@@ -15,13 +15,19 @@ export default class CatalogFingerprints extends BaseCommand {
   declare business?: string
 
   async run() {
+    const { default: Business } = await import('#models/business')
     const { default: Product } = await import('#models/product')
     const { default: CatalogPhotos } = await import('#services/catalog/catalog_photos')
     const { PhotoFingerprint } = await import('#services/catalog/photo_fingerprint')
     const photos = await this.app.container.make(CatalogPhotos)
 
-    const query = Product.query().whereNotNull('image_key').orderBy('created_at')
-    if (this.business) query.where('business_id', this.business)
+    /**
+     * One business's catalog when it is named, else every business's.
+     */
+    const products = this.business
+      ? Business.reference(this.business).related('products').query()
+      : Product.query() // tenancy: root (the operator's command, every business)
+    const query = products.whereNotNull('image_key').orderBy('created_at')
     let done = 0
     let failed = 0
     for (const product of await query) {

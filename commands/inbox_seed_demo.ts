@@ -31,6 +31,7 @@ export default class InboxSeedDemo extends BaseCommand {
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { isUuid } = await import('#models/user')
+    const { default: Business } = await import('#models/business')
 
     const conversations = Math.floor(this.conversations)
     const messages = Math.floor(this.messages)
@@ -81,11 +82,11 @@ export default class InboxSeedDemo extends BaseCommand {
     }
 
     await db.transaction(async (trx) => {
-      const [{ existing }] = await trx
-        .from('contacts')
-        .where('business_id', business.id)
+      const [counted] = await Business.reference(business.id, trx)
+        .related('contacts')
+        .query()
         .count('* as existing')
-      const offset = Number(existing)
+      const offset = Number(counted.$extras.existing)
       const bindings = { business: business.id, conversations, messages, offset, run: Date.now() }
 
       await trx.rawQuery('SELECT setseed(0.42)')

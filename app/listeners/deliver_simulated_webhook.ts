@@ -18,7 +18,7 @@ export default class DeliverSimulatedWebhook {
   async handle(delivery: unknown) {
     try {
       const parsed = await this.gateway.parseWebhook(delivery)
-      const instance = await WhatsappInstance.findBy('instance_name', parsed.instanceName)
+      const instance = await WhatsappInstance.findBy('instance_name', parsed.instanceName) // tenancy: root (a delivery names its instance)
       if (instance) {
         await this.ingest.handle(instance, parsed.events)
       }

@@ -1,6 +1,6 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
-import Message from '#models/message'
+import Business from '#models/business'
 import { JobQueue } from '#services/queue/job_queue'
 import type { EventsList } from '@adonisjs/core/types'
 
@@ -18,7 +18,9 @@ export default class ScheduleTranscription {
   async handle(event: EventsList['whatsapp:message_stored']) {
     if (event.type !== 'audio') return
     try {
-      await Message.query()
+      await Business.reference(event.businessId)
+        .related('messages')
+        .query()
         .where('id', event.messageId)
         .whereNull('transcript_status')
         .update({ transcriptStatus: 'pending' })

@@ -1,10 +1,12 @@
 import { ConversationSchema } from '#database/schema'
-import { belongsTo, hasMany } from '@adonisjs/lucid/orm'
+import { belongsTo, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { DateTime } from 'luxon'
 import Business from '#models/business'
 import Contact from '#models/contact'
 import Message from '#models/message'
+import AgentRun from '#models/agent_run'
+import type User from '#models/user'
 import {
   conversationBotState,
   type BusinessBotStatus,
@@ -24,6 +26,22 @@ export default class Conversation extends ConversationSchema {
 
   @hasMany(() => Message)
   declare messages: HasMany<typeof Message>
+
+  /**
+   * The agent's turns in this conversation.
+   */
+  @hasMany(() => AgentRun)
+  declare agentRuns: HasMany<typeof AgentRun>
+
+  /**
+   * Conversations of the businesses the user is a member of: another
+   * tenant's id finds nothing.
+   */
+  static ofMember = scope((query, user: User) => {
+    query.whereIn('business_id', (members) =>
+      members.from('business_members').select('business_id').where('user_id', user.id)
+    )
+  })
 
   /**
    * The list shows each conversation's latest message: when, a one-line

@@ -3,7 +3,6 @@ import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import Business from '#models/business'
 import type User from '#models/user'
 import Conversation from '#models/conversation'
-import Message from '#models/message'
 import type Contact from '#models/contact'
 import { cursorTimestampSql, encodeCursor, type KeysetCursor } from '#services/keyset_cursor'
 import { equivalentDigits, toWhatsappDigits } from '#services/whatsapp/phone_numbers'
@@ -76,8 +75,9 @@ export default class InboxQueries {
   async conversations(business: Business, options: ConversationListOptions = {}) {
     const limit = Math.min(Math.max(options.limit ?? CONVERSATIONS_PER_PAGE, 1), 100)
     const listed = () => {
-      const query = Conversation.query()
-        .where('conversations.business_id', business.id)
+      const query = business
+        .related('conversations')
+        .query()
         .whereNotNull('conversations.last_message_at')
         .orderBy('conversations.last_message_at', 'desc')
         .orderBy('conversations.id', 'desc')
@@ -166,10 +166,8 @@ export default class InboxQueries {
    */
   async conversationForUser(user: User, id: string) {
     const conversation = await Conversation.query()
+      .withScopes((scopes) => scopes.ofMember(user))
       .where('id', id)
-      .whereIn('business_id', (memberships) =>
-        memberships.from('business_members').select('business_id').where('user_id', user.id)
-      )
       .preload('contact')
       .firstOrFail()
     const business = await user.findBusinessOrFail(conversation.businessId)
@@ -186,10 +184,11 @@ export default class InboxQueries {
     options: { before?: KeysetCursor; limit?: number } = {}
   ) {
     const limit = Math.min(Math.max(options.limit ?? MESSAGES_PER_PAGE, 1), 200)
-    const query = Message.query()
+    const query = conversation
+      .related('messages')
+      .query()
       .select('messages.*')
       .select(db.raw(`${cursorTimestampSql('messages.sent_at')} AS cursor_at`))
-      .where('messages.conversation_id', conversation.id)
       .orderBy('messages.sent_at', 'desc')
       .orderBy('messages.id', 'desc')
       .limit(limit + 1)

@@ -30,7 +30,7 @@ export async function loadPromptHistory(business: Business): Promise<PromptHisto
   const versions = await business
     .related('agentPrompts')
     .query()
-    .select('id', 'business_id', 'version', 'author_id', 'source', 'restored_from_version')
+    .select('id', 'version', 'author_id', 'source', 'restored_from_version', 'business_id')
     .select('created_at', db.raw('left(content, 400) as preview'))
     .preload('author')
     .withScopes((scopes) => scopes.newestFirst())

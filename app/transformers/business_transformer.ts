@@ -1,7 +1,7 @@
 import { inject } from '@adonisjs/core'
 import { BaseTransformer } from '@adonisjs/core/transformers'
 import type Business from '#models/business'
-import WhatsappInstance from '#models/whatsapp_instance'
+import type WhatsappInstance from '#models/whatsapp_instance'
 import MediaStorage from '#services/media_storage'
 import { BotGate } from '#services/agent/bot_gate'
 import type { BusinessBotStatus } from '#shared/bot_status'
@@ -15,7 +15,7 @@ import type { BusinessBotStatus } from '#shared/bot_status'
 export default class BusinessTransformer extends BaseTransformer<Business> {
   @inject()
   async toObject(storage: MediaStorage, gate: BotGate) {
-    const instance = await WhatsappInstance.findBy('business_id', this.resource.id)
+    const instance = await this.resource.whatsapp()
     const status = await gate.businessStatus(this.resource, { instance })
     return {
       ...this.pick(this.resource, [

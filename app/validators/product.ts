@@ -73,7 +73,7 @@ const sku = () =>
       column: 'sku',
       caseInsensitive: true,
       filter: (query, _, field) => {
-        query.where('business_id', field.meta.businessId)
+        query.where('business_id', field.meta.businessId) // tenancy: root (vine's unique rule, of the business)
         if (field.meta.productId) {
           query.whereNot('id', field.meta.productId)
         }

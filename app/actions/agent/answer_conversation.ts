@@ -106,7 +106,7 @@ export default class AnswerConversation {
   ) {}
 
   async handle(conversationId: string, options: AnswerOptions): Promise<AnswerResult> {
-    const conversation = await Conversation.find(conversationId)
+    const conversation = await Conversation.find(conversationId) // tenancy: root (a conversation id from our own queue)
     if (!conversation) return { kind: 'nothing_to_answer' }
     /**
      * Independent reads go out together: each is a round trip the
@@ -114,12 +114,9 @@ export default class AnswerConversation {
      */
     const [business, active, pending, instance] = await Promise.all([
       Business.findOrFail(conversation.businessId),
-      AgentRun.query()
-        .where('conversation_id', conversation.id)
-        .whereIn('outcome', ['running', 'replying'])
-        .first(),
+      conversation.related('agentRuns').query().whereIn('outcome', ['running', 'replying']).first(),
       this.#pendingCustomerMessages(conversation),
-      options.dryRun ? null : WhatsappInstance.findBy('business_id', conversation.businessId),
+      options.dryRun ? null : Business.reference(conversation.businessId).whatsapp(),
     ])
     if (active && !(await this.#takeOver(business, active, options))) {
       return { kind: 'busy', runId: active.id }
@@ -304,7 +301,7 @@ export default class AnswerConversation {
         )
         pending.push(message)
       }
-      await this.#markHandled(triggers, trx)
+      await this.#markHandled(business, triggers, trx)
       conversation.useTransaction(trx)
       if (outgoing.length > 0) {
         const latest = outgoing[outgoing.length - 1]
@@ -359,7 +356,9 @@ export default class AnswerConversation {
    */
   #beat(run: AgentRun) {
     const timer = setInterval(() => {
-      AgentRun.query()
+      Business.reference(run.businessId)
+        .related('agentRuns')
+        .query()
         .where('id', run.id)
         .whereIn('outcome', ['running', 'replying'])
         .update({ heartbeatAt: new Date() })
@@ -376,14 +375,12 @@ export default class AnswerConversation {
    * it over, now.
    */
   async #release(run: AgentRun) {
-    await AgentRun.query()
+    const runs = () => Business.reference(run.businessId).related('agentRuns').query()
+    await runs()
       .where('id', run.id)
       .where('outcome', 'running')
       .update({ outcome: 'failed', reason: 'interrupted', finishedAt: new Date() })
-    await AgentRun.query()
-      .where('id', run.id)
-      .where('outcome', 'replying')
-      .update({ heartbeatAt: null })
+    await runs().where('id', run.id).where('outcome', 'replying').update({ heartbeatAt: null })
   }
 
   /**
@@ -396,7 +393,9 @@ export default class AnswerConversation {
    */
   async #takeOver(business: Business, active: AgentRun, options: AnswerOptions) {
     const staleBefore = new Date(Date.now() - agentConfig.staleAfterMs)
-    const claimed = await AgentRun.query()
+    const claimed = await business
+      .related('agentRuns')
+      .query()
       .where('id', active.id)
       .where('outcome', active.outcome)
       .where((query) => query.whereNull('heartbeat_at').orWhere('heartbeat_at', '<', staleBefore))
@@ -421,8 +420,9 @@ export default class AnswerConversation {
    * The customer's messages the agent has not taken into account yet.
    */
   async #pendingCustomerMessages(conversation: Conversation) {
-    return Message.query()
-      .where('conversation_id', conversation.id)
+    return conversation
+      .related('messages')
+      .query()
       .where('author', 'customer')
       .whereNull('agent_handled_at')
       .orderBy('created_at')
@@ -432,9 +432,10 @@ export default class AnswerConversation {
   /**
    * Marks the turn's trigger messages as taken into account.
    */
-  async #markHandled(triggers: Message[], trx?: TransactionClientContract) {
-    const query = trx ? Message.query({ client: trx }) : Message.query()
-    await query
+  async #markHandled(business: Business, triggers: Message[], trx?: TransactionClientContract) {
+    await Business.reference(business.id, trx)
+      .related('messages')
+      .query()
       .whereIn(
         'id',
         triggers.map((message) => message.id)
@@ -452,8 +453,9 @@ export default class AnswerConversation {
     options: AnswerOptions
   ) {
     if (options.source !== 'whatsapp') return false
-    const newer = await Message.query()
-      .where('conversation_id', conversation.id)
+    const newer = await conversation
+      .related('messages')
+      .query()
       .where('author', 'customer')
       .whereNull('agent_handled_at')
       .whereNotIn(
@@ -471,7 +473,7 @@ export default class AnswerConversation {
    */
   async #recipient(businessId: string, conversationId: string) {
     const [instance, contact] = await Promise.all([
-      WhatsappInstance.findBy('business_id', businessId),
+      Business.reference(businessId).whatsapp(),
       Contact.ofConversation(conversationId),
     ])
     return { instance, contact }
@@ -527,7 +529,7 @@ export default class AnswerConversation {
        */
       const [fresh, conversation] = await Promise.all([
         Business.findOrFail(business.id),
-        Conversation.findOrFail(run.conversationId!),
+        business.related('conversations').query().where('id', run.conversationId!).firstOrFail(),
       ])
       stopped = await this.gate.reason(fresh, conversation, { run })
       if (stopped) {
@@ -560,7 +562,9 @@ export default class AnswerConversation {
    */
   async #holdBack(run: AgentRun, unsent: Message[], reason: string) {
     await db.transaction(async (trx) => {
-      await Message.query({ client: trx })
+      await Business.reference(run.businessId, trx)
+        .related('messages')
+        .query()
         .whereIn(
           'id',
           unsent.map((message) => message.id)
@@ -624,7 +628,9 @@ export default class AnswerConversation {
   async #pendingDelivery(business: Business, run: AgentRun) {
     const [recipient, pending] = await Promise.all([
       this.#recipient(business.id, run.conversationId!),
-      Message.query()
+      business
+        .related('messages')
+        .query()
         .where('agent_run_id', run.id)
         .where('status', 'pending')
         .whereNull('gateway_message_id')
@@ -635,7 +641,11 @@ export default class AnswerConversation {
 
   async #markRead(instance: WhatsappInstance, run: AgentRun, remoteJid: string) {
     const ids = (run.triggerMessageIds ?? []) as string[]
-    const messages = await Message.query().whereIn('id', ids).whereNotNull('gateway_message_id')
+    const messages = await Business.reference(run.businessId)
+      .related('messages')
+      .query()
+      .whereIn('id', ids)
+      .whereNotNull('gateway_message_id')
     if (messages.length === 0) return
     await this.gateway
       .markRead(
@@ -699,7 +709,7 @@ export default class AnswerConversation {
     options: AnswerOptions
   ) {
     return db.transaction(async (trx) => {
-      await this.#markHandled(triggers, trx)
+      await this.#markHandled(business, triggers, trx)
       return AgentRun.create(
         {
           businessId: business.id,
@@ -730,7 +740,7 @@ export default class AnswerConversation {
   ): Promise<AnswerResult> {
     const i18n = i18nManager.locale(business.locale === 'en' ? 'en' : 'es')
     await db.transaction(async (trx) => {
-      await this.#markHandled(triggers, trx)
+      await this.#markHandled(business, triggers, trx)
       await this.botControl.needHuman(conversation, i18n.t('agent.handoff_unheard_audio'), trx)
       run.useTransaction(trx)
       run.merge({ outcome: 'skipped', reason: 'unheard_audio', finishedAt: DateTime.now() })
@@ -763,7 +773,7 @@ export default class AnswerConversation {
      * asked for and the run closed.
      */
     await db.transaction(async (trx) => {
-      await this.#markHandled(triggers, trx)
+      await this.#markHandled(business, triggers, trx)
       await this.botControl.needHuman(
         conversation,
         i18n.t(rejected ? 'agent.handoff_key_rejected' : 'agent.handoff_model_down'),

@@ -12,7 +12,6 @@ import UserError from '#exceptions/user_error'
 import { findOrCreateConversationWithPhone } from '#actions/whatsapp/conversations'
 import { whatsappDigitsOrFail } from '#services/whatsapp/phone_numbers'
 import { estimateCost } from '#services/agent/pricing'
-import AgentRun from '#models/agent_run'
 
 /**
  * POST /agent/think: one turn, now, for a phone's conversation. The
@@ -51,11 +50,20 @@ export default class Think {
       return { conversation: found, message: created }
     })
 
-    const result = await this.#answerInTurn(conversation.id, message.id, params.dryRun)
+    const result = await this.#answerInTurn(
+      params.business,
+      conversation.id,
+      message.id,
+      params.dryRun
+    )
 
     switch (result.kind) {
       case 'replied': {
-        const run = await AgentRun.findOrFail(result.runId)
+        const run = await params.business
+          .related('agentRuns')
+          .query()
+          .where('id', result.runId)
+          .firstOrFail()
         return {
           reply: result.turn.reply,
           sent: result.sent,
@@ -104,7 +112,12 @@ export default class Think {
    * turn may have answered this message too: then its reply is this
    * answer.
    */
-  async #answerInTurn(conversationId: string, messageId: string, dryRun: boolean) {
+  async #answerInTurn(
+    business: Business,
+    conversationId: string,
+    messageId: string,
+    dryRun: boolean
+  ) {
     const deadline = Date.now() + THINK_WAIT_MS
     for (;;) {
       const result = await this.answer.handle(conversationId, {
@@ -113,7 +126,7 @@ export default class Think {
         ignoreDelay: true,
       })
       if (result.kind === 'nothing_to_answer') {
-        return (await this.#answeredBy(messageId)) ?? result
+        return (await this.#answeredBy(business, messageId)) ?? result
       }
       if (result.kind !== 'busy') return result
       if (Date.now() > deadline) {
@@ -127,15 +140,19 @@ export default class Think {
    * The result of the turn that answered a message, as this action
    * reports it.
    */
-  async #answeredBy(messageId: string): Promise<AnswerResult | null> {
-    const run = await AgentRun.query()
+  async #answeredBy(business: Business, messageId: string): Promise<AnswerResult | null> {
+    const run = await business
+      .related('agentRuns')
+      .query()
       .whereRaw('trigger_message_ids @> ?::jsonb', [JSON.stringify([messageId])])
       .whereIn('outcome', ['replied', 'skipped', 'discarded', 'failed'])
       .orderBy('created_at', 'desc')
       .first()
     if (!run) return null
     if (run.outcome === 'replied') {
-      const sent = await Message.query()
+      const sent = await business
+        .related('messages')
+        .query()
         .where('agent_run_id', run.id)
         .whereIn('status', ['sent', 'delivered', 'read'])
         .select('id')

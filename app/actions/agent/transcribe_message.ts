@@ -45,7 +45,7 @@ export default class TranscribeMessage {
   }
 
   async handle(messageId: string, options: { lastAttempt: boolean }): Promise<TranscriptOutcome> {
-    const message = await Message.find(messageId)
+    const message = await Message.find(messageId) // tenancy: root (a message id from our own queue)
     if (!message || !TranscribeMessage.wants(message)) return 'skipped'
     /**
      * The file is not here yet: the media job schedules this again once
@@ -111,7 +111,9 @@ export default class TranscribeMessage {
     >
   ): Promise<TranscriptOutcome> {
     const updated = await db.transaction(async (trx) => {
-      const locked = await Message.query({ client: trx })
+      const locked = await Business.reference(business.id, trx)
+        .related('messages')
+        .query()
         .where('id', message.id)
         .whereNull('deleted_at')
         .forUpdate()

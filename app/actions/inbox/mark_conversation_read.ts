@@ -1,9 +1,7 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import type Conversation from '#models/conversation'
-import Contact from '#models/contact'
-import Message from '#models/message'
-import WhatsappInstance from '#models/whatsapp_instance'
+import Business from '#models/business'
 import BotControl from '#actions/conversations/bot_control'
 import { WhatsAppGateway } from '#services/whatsapp/whatsapp_gateway'
 import { GatewayRejectedError, GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
@@ -44,7 +42,7 @@ export default class MarkConversationRead {
    * logged, never an error for the person reading.
    */
   async #markOnWhatsapp(conversation: Conversation, unread: number) {
-    const instance = await WhatsappInstance.findBy('business_id', conversation.businessId)
+    const instance = await Business.reference(conversation.businessId).whatsapp()
     /**
      * Only while open: reconnecting, the gateway would refuse them, and
      * blue ticks are not worth queueing.
@@ -52,9 +50,10 @@ export default class MarkConversationRead {
     if (!instance || instance.status !== 'open') {
       return
     }
-    const contact = await Contact.findOrFail(conversation.contactId)
-    const messages = await Message.query()
-      .where('conversation_id', conversation.id)
+    const contact = await conversation.related('contact').query().firstOrFail()
+    const messages = await conversation
+      .related('messages')
+      .query()
       .where('direction', 'inbound')
       .whereNotNull('gateway_message_id')
       .orderBy('sent_at', 'desc')

@@ -199,7 +199,7 @@ export default class AmendMessages {
       JSON.stringify(state.reactions) !== JSON.stringify(message.reactions ?? null)
     if (!changed) return { message, changed: false, removedMedia: null, preview: null }
 
-    const wasLatest = await this.#isLatest(trx, message)
+    const wasLatest = await this.#isLatest(business, message)
     const previousBody = message.body
     const removedMedia = state.deletedAt ? message.mediaKey : null
     message.body = state.body
@@ -235,8 +235,9 @@ export default class AmendMessages {
       preview = state.deletedAt
         ? '[deleted]'
         : Conversation.preview(state.body ?? `[${message.type}]`)
-      await trx
-        .from('conversations')
+      await business
+        .related('conversations')
+        .query()
         .where('id', message.conversationId)
         .update({ last_message_preview: preview })
     }
@@ -246,9 +247,10 @@ export default class AmendMessages {
   /**
    * Whether the conversation's preview shows this message.
    */
-  async #isLatest(trx: TransactionClientContract, message: Message) {
-    const newer = await trx
-      .from('messages')
+  async #isLatest(business: Business, message: Message) {
+    const newer = await business
+      .related('messages')
+      .query()
       .where('conversation_id', message.conversationId)
       .where('sent_at', '>', message.sentAt.toJSDate())
       .select(db.raw('1'))

@@ -21,7 +21,7 @@ export default class ConnectWhatsapp {
   ) {}
 
   async handle(business: Business): Promise<{ instance: WhatsappInstance; created: boolean }> {
-    const existing = await WhatsappInstance.findBy('business_id', business.id)
+    const existing = await business.whatsapp()
     if (existing) {
       const state = await this.gateway.connect(existing.credentials())
       await this.#apply(existing, state)

@@ -1,6 +1,6 @@
 import { inject } from '@adonisjs/core'
+import Business from '#models/business'
 import Message from '#models/message'
-import WhatsappInstance from '#models/whatsapp_instance'
 import SendWhatsappMessage from '#actions/whatsapp/send_whatsapp_message'
 import { GatewayUnavailableError } from '#services/whatsapp/gateway_errors'
 
@@ -17,14 +17,14 @@ export default class DeliverQueuedMessages {
 
   async handle(conversationId: string, options: { lastAttempt: boolean }) {
     await this.sender.failStaleClaims(conversationId)
-    const queued = await Message.query()
+    const queued = await Message.query() // tenancy: root (a conversation id from our own queue)
       .where('conversation_id', conversationId)
       .where('status', 'queued')
       .orderBy('sent_at')
       .orderBy('id')
     if (queued.length === 0) return
 
-    const instance = await WhatsappInstance.findBy('business_id', queued[0].businessId)
+    const instance = await Business.reference(queued[0].businessId).whatsapp()
     if (!instance || !instance.isPaired()) {
       for (const message of queued) await this.sender.markFailed(message, 'not_connected')
       return

@@ -1,8 +1,8 @@
 import { inject } from '@adonisjs/core'
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
+import Business from '#models/business'
 import Message from '#models/message'
-import WhatsappInstance from '#models/whatsapp_instance'
 import MessageTransformer from '#transformers/message_transformer'
 import { BusinessEvents } from '#services/business_events'
 import MediaStorage, { MAX_MESSAGE_MEDIA_BYTES } from '#services/media_storage'
@@ -27,9 +27,9 @@ export default class FetchMessageMedia {
   ) {}
 
   async handle(messageId: string, options: { lastAttempt: boolean }): Promise<MediaFetchOutcome> {
-    const message = await Message.find(messageId)
+    const message = await Message.find(messageId) // tenancy: root (a message id from our own queue)
     if (!message || !this.#waiting(message)) return 'skipped'
-    const instance = await WhatsappInstance.findBy('business_id', message.businessId)
+    const instance = await Business.reference(message.businessId).whatsapp()
 
     let bytes: Buffer
     let mimetype: string | null
@@ -41,20 +41,20 @@ export default class FetchMessageMedia {
     } catch (error) {
       if (!options.lastAttempt) throw error
       logger.warn({ err: error, messageId }, 'message media could not be fetched; gave up')
-      return this.#finish(messageId, { mediaStatus: 'unavailable' })
+      return this.#finish(message, { mediaStatus: 'unavailable' })
     }
 
     if (bytes.byteLength > MAX_MESSAGE_MEDIA_BYTES) {
-      return this.#finish(messageId, { mediaStatus: 'too_large', mediaSource: null })
+      return this.#finish(message, { mediaStatus: 'too_large', mediaSource: null })
     }
     const stored = await this.storage.storeMessageMedia(bytes, {
       businessId: message.businessId,
       gatewayMessageId: message.gatewayMessageId ?? message.id,
       mimetype,
     })
-    if (!stored) return this.#finish(messageId, { mediaStatus: 'too_large', mediaSource: null })
+    if (!stored) return this.#finish(message, { mediaStatus: 'too_large', mediaSource: null })
     return this.#finish(
-      messageId,
+      message,
       {
         mediaStatus: 'ready',
         mediaSource: null,
@@ -88,19 +88,21 @@ export default class FetchMessageMedia {
    * everyone meanwhile keeps nothing (the file just stored is removed).
    */
   async #finish(
-    messageId: string,
+    message: Message,
     changes: Partial<Pick<Message, 'mediaStatus' | 'mediaSource' | 'mediaKey' | 'mediaMime'>>,
     storedKey?: string
   ): Promise<MediaFetchOutcome> {
     const updated = await db.transaction(async (trx) => {
-      const message = await Message.query({ client: trx })
-        .where('id', messageId)
+      const current = await Business.reference(message.businessId, trx)
+        .related('messages')
+        .query()
+        .where('id', message.id)
         .forUpdate()
         .first()
-      if (!message || !this.#waiting(message)) return null
-      message.merge(changes)
-      await message.save()
-      return message
+      if (!current || !this.#waiting(current)) return null
+      current.merge(changes)
+      await current.save()
+      return current
     })
     if (!updated) {
       if (storedKey) await this.storage.delete(storedKey)

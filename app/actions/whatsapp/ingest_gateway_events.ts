@@ -96,7 +96,11 @@ export default class IngestGatewayEvents {
   async #model(instance: WebhookInstance) {
     return instance instanceof WhatsappInstance
       ? instance
-      : await WhatsappInstance.findOrFail(instance.id)
+      : await Business.reference(instance.businessId)
+          .related('whatsappInstance')
+          .query()
+          .where('id', instance.id)
+          .firstOrFail()
   }
 
   async #message(instance: WebhookInstance, event: MessageEvent) {

@@ -16,7 +16,7 @@ export default class ResubscribeWebhooks {
   constructor(private gateway: WhatsAppGateway) {}
 
   async handle(): Promise<{ subscribed: number; failed: number }> {
-    const instances = await WhatsappInstance.query().where('driver', 'evolution').orderBy('id')
+    const instances = await WhatsappInstance.query().where('driver', 'evolution').orderBy('id') // tenancy: root (the operator's command, every business)
     let subscribed = 0
     let failed = 0
     for (const instance of instances) {

@@ -6,12 +6,13 @@ import Business from '#models/business'
 import type Conversation from '#models/conversation'
 import Contact from '#models/contact'
 import Message, { messageColumnsSql, type MessageAuthor } from '#models/message'
-import WhatsappInstance from '#models/whatsapp_instance'
+import type WhatsappInstance from '#models/whatsapp_instance'
 import UserError from '#exceptions/user_error'
 import { BusinessEvents } from '#services/business_events'
 import { serialize } from '#services/serializer'
 import MessageTransformer from '#transformers/message_transformer'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import {
   WhatsAppGateway,
   type MediaKind,
@@ -69,7 +70,7 @@ export default class SendWhatsappMessage {
 
   async handle(params: SendWhatsappMessageParams): Promise<Message> {
     const { business } = params
-    const instance = await WhatsappInstance.findBy('business_id', business.id)
+    const instance = await business.whatsapp()
     if (!instance || !instance.isPaired()) {
       throw new UserError('whatsapp.errors.not_connected', { status: 409 })
     }
@@ -231,7 +232,7 @@ export default class SendWhatsappMessage {
       await this.#broadcast(message.businessId, message, 'message.updated')
       return
     }
-    const current = await Message.find(message.id)
+    const current = await storedRow(message).first()
     if (current) takeRow(message, current)
   }
 
@@ -284,7 +285,7 @@ export default class SendWhatsappMessage {
    */
   async #claimedElsewhere(message: Message) {
     await this.failStaleClaims(message.conversationId)
-    const current = await Message.find(message.id)
+    const current = await storedRow(message).first()
     if (!current) return message
     takeRow(message, current)
     const stillClaimed =
@@ -312,7 +313,9 @@ export default class SendWhatsappMessage {
   }
 
   async #waitingBehindQueued(message: Message) {
-    const queued = await Message.query()
+    const queued = await Business.reference(message.businessId)
+      .related('messages')
+      .query()
       .where('conversation_id', message.conversationId)
       .where('status', 'queued')
       .whereNot('id', message.id)
@@ -377,10 +380,7 @@ export default class SendWhatsappMessage {
    */
   async #recordSent(message: Message, gatewayMessageId: string) {
     const recorded = await db.transaction(async (trx) => {
-      const current = await Message.query({ client: trx })
-        .where('id', message.id)
-        .forUpdate()
-        .firstOrFail()
+      const current = await storedRow(message, trx).forUpdate().firstOrFail()
       if (current.gatewayMessageId) {
         if (current.gatewayMessageId !== gatewayMessageId) {
           logger.warn(
@@ -438,6 +438,17 @@ const MEDIA_KINDS: MediaKind[] = ['image', 'video', 'document', 'audio']
  * within 45 s (15 s, 30 s more for a file): about 3 minutes at worst.
  */
 export const STALE_CLAIM_SECONDS = 5 * 60
+
+/**
+ * The message's row as stored now, read through its business (in `trx`
+ * when given).
+ */
+function storedRow(message: Message, trx?: TransactionClientContract) {
+  return Business.reference(message.businessId, trx)
+    .related('messages')
+    .query()
+    .where('id', message.id)
+}
 
 /**
  * The model takes the stored row, as if it had just been read.

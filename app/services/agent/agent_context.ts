@@ -8,7 +8,7 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages'
 import agentConfig from '#config/agent'
 import type Business from '#models/business'
-import Message from '#models/message'
+import type Message from '#models/message'
 import BusinessKnowledge from '#services/business_knowledge'
 import { isUnheard } from '#services/agent/voice_notes'
 
@@ -144,7 +144,9 @@ export class AgentContext {
       ? { productId: found.productId, title: found.title, confidence: found.confidence }
       : null
     message.meta = { ...(message.meta ?? {}), catalogMatch }
-    await Message.query()
+    await business
+      .related('messages')
+      .query()
       .where('id', message.id)
       .update({ meta: JSON.stringify(message.meta) })
   }

@@ -1,8 +1,7 @@
 import { inject } from '@adonisjs/core'
 import type Business from '#models/business'
 import type Conversation from '#models/conversation'
-import Message from '#models/message'
-import WhatsappInstance from '#models/whatsapp_instance'
+import type WhatsappInstance from '#models/whatsapp_instance'
 import type AgentRun from '#models/agent_run'
 import { AgentUsage } from '#services/agent/agent_usage'
 import {
@@ -39,10 +38,7 @@ export class BotGate {
       ignoreBudget?: boolean
     } = {}
   ): Promise<BusinessBotStatus> {
-    const instance =
-      options.instance !== undefined
-        ? options.instance
-        : await WhatsappInstance.findBy('business_id', business.id)
+    const instance = options.instance !== undefined ? options.instance : await business.whatsapp()
     const budgetReached = options.ignoreBudget ? false : await this.#budgetReached(business)
     return businessBotStatus({
       botEnabled: business.botEnabled,
@@ -74,7 +70,7 @@ export class BotGate {
     const { run } = options
     const [status, personWrote] = await Promise.all([
       this.businessStatus(business, { ...options, ignoreBudget: run !== undefined }),
-      run ? this.#personWroteSince(conversation.id, run) : false,
+      run ? this.#personWroteSince(conversation, run) : false,
     ])
     return gateReason(
       status,
@@ -104,9 +100,10 @@ export class BotGate {
     return reached
   }
 
-  async #personWroteSince(conversationId: string, run: AgentRun) {
-    const message = await Message.query()
-      .where('conversation_id', conversationId)
+  async #personWroteSince(conversation: Conversation, run: AgentRun) {
+    const message = await conversation
+      .related('messages')
+      .query()
       .where('author', 'human')
       .where('created_at', '>', run.createdAt.toJSDate())
       .select('id')
