@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import WhatsappInstance from '#models/whatsapp_instance'
 import { preparedQuery } from '#services/sql'
+import { isBlockedAddress } from '#services/outbound_guard'
 import logger from '@adonisjs/core/services/logger'
 import type { HttpContext } from '@adonisjs/core/http'
 import limiter from '@adonisjs/limiter/services/main'
@@ -43,11 +44,18 @@ class WebhookInstances {
 
   /**
    * A delivery's authentication, with failures limited: 20 failed
-   * authentications a minute from one address, or for one instance name,
-   * block that address or name for 10 minutes. While blocked, only the
-   * secret this process last accepted for the instance passes (compared in
-   * memory, without a query): a stranger guessing names or secrets costs
-   * no database work and cannot lock the gateway out of a live instance.
+   * authentications a minute for one instance name, or from one public
+   * address, block that name or address for 10 minutes.
+   *
+   * - A blocked public address gets 429 without a query, except for the
+   *   secret this process last accepted for the instance (checked in
+   *   memory): a stranger guessing names or secrets costs no database work.
+   *   Addresses on the deployment's own networks (where the gateway
+   *   delivers from) are never blocked: that would cut every shop off.
+   * - A blocked instance name is read at most once per REMEMBER_MS and
+   *   compared in memory: guessing its secret costs nothing more, and the
+   *   gateway's own deliveries still get through (a name cannot be used
+   *   to lock its shop out).
    */
   async authenticateDelivery(
     instanceName: string,
@@ -55,19 +63,36 @@ class WebhookInstances {
     address: string
   ): Promise<WebhookInstance | 'refused' | 'throttled'> {
     const store = failures()
-    const keys = [`webhook_address_${address}`, `webhook_instance_${instanceName.slice(0, 100)}`]
-    const blocked = (await Promise.all(keys.map((key) => store.isBlocked(key)))).some(Boolean)
-    if (blocked) {
+    const publicAddress = !isBlockedAddress(address)
+    const addressKey = `webhook_address_${address}`
+    const instanceKey = `webhook_instance_${instanceName.slice(0, 100)}`
+    const [addressBlocked, instanceBlocked] = await Promise.all([
+      publicAddress ? store.isBlocked(addressKey) : false,
+      store.isBlocked(instanceKey),
+    ])
+    const given = authorization ? digest(authorization) : null
+
+    if (addressBlocked) {
       const known = this.#accepted.get(instanceName)
       const remembered = this.#entries.get(instanceName)
-      if (authorization && known && remembered && timingSafeEqual(known, digest(authorization))) {
-        return remembered.instance
-      }
-      return 'throttled'
+      return given && known && remembered && timingSafeEqual(known, given)
+        ? remembered.instance
+        : 'throttled'
     }
+    if (instanceBlocked) {
+      const remembered = this.#entries.get(instanceName)
+      if (remembered && remembered.expiresAt > Date.now()) {
+        return given && remembered.secretDigest && timingSafeEqual(remembered.secretDigest, given)
+          ? remembered.instance
+          : 'throttled'
+      }
+      const outcome = authorization ? await this.authenticate(instanceName, authorization) : null
+      return typeof outcome === 'object' && outcome !== null ? outcome : 'throttled'
+    }
+
     const outcome = authorization ? await this.authenticate(instanceName, authorization) : 'unknown'
     if (outcome !== 'unknown' && outcome !== 'wrong secret') return outcome
-    for (const key of keys) {
+    for (const key of publicAddress ? [addressKey, instanceKey] : [instanceKey]) {
       const { consumed, limit } = await store.increment(key)
       if (consumed >= limit) await store.block(key, FAILURE_BLOCK)
     }

@@ -9,7 +9,7 @@ import Message from '#models/message'
 import WhatsappInstance from '#models/whatsapp_instance'
 import { FakeEvolution } from '#tests/helpers/fake_evolution'
 import { connectedBusiness, fakeEvolutionFor } from '#tests/helpers/whatsapp'
-import { forgetFailedDeliveries } from '#services/whatsapp/webhook_instances'
+import { forgetFailedDeliveries, webhookInstances } from '#services/whatsapp/webhook_instances'
 
 const OLD_KEY = 'an-old-app-key-that-was-replaced-0123456789'
 
@@ -154,13 +154,14 @@ test.group('Webhook secrets and key rotation', (group) => {
     assert.equal(accepted.status, 200)
   })
 
-  test('failed authentications are limited per address and per instance, never locking out the live instance', async ({
+  test('failed authentications are limited per instance and per public address, never locking out the live instance', async ({
     client,
     assert,
     cleanup,
   }) => {
+    const STRANGER = '8.8.4.4'
     const forget = async (instanceName?: string) => {
-      for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      for (const address of [STRANGER, '127.0.0.1', '::1', '::ffff:127.0.0.1']) {
         await forgetFailedDeliveries({ address, instanceName })
       }
     }
@@ -168,26 +169,18 @@ test.group('Webhook secrets and key rotation', (group) => {
     cleanup(() => forget())
     const { business, instance } = await connectedBusiness(client, fake)
     const headers = fake.instances.get(instance.instanceName)!.webhook.headers
-    assert.equal((await fake.deliver(instance.instanceName, 'messages.upsert', hello())).status, 200)
-
-    // Guessing instance names from one address.
-    const guesses = []
-    for (let index = 0; index < 21; index++) {
-      const answer = await fake.deliver(`atiende-guess-${index}`, 'messages.upsert', hello(), {
-        headers: { authorization: 'Bearer guess' },
-      })
-      guesses.push(answer.status)
+    const status = async (authorization?: Record<string, string>) => {
+      const answer = await fake.deliver(
+        instance.instanceName,
+        'messages.upsert',
+        hello(),
+        authorization ? { headers: authorization } : undefined
+      )
+      return answer.status
     }
-    assert.deepEqual(guesses, [...Array(20).fill(401), 429])
-    const live = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), { headers })
-    assert.equal(live.status, 200, 'the instance the gateway delivers for still gets through')
-    const guessedRight = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), {
-      headers: { authorization: 'Bearer guess' },
-    })
-    assert.equal(guessedRight.status, 429)
+    assert.equal(await status(), 200)
 
-    // Guessing one instance's secret (the address's count cleared).
-    await forget()
+    // Guessing one instance's secret (from the gateway's own network).
     const secrets = []
     for (let index = 0; index < 21; index++) {
       const answer = await fake.deliver(instance.instanceName, 'messages.upsert', hello(), {
@@ -196,11 +189,38 @@ test.group('Webhook secrets and key rotation', (group) => {
       secrets.push(answer.status)
     }
     assert.deepEqual(secrets, [...Array(20).fill(401), 429])
-    assert.equal(
-      (await fake.deliver(instance.instanceName, 'messages.upsert', hello(), { headers })).status,
-      200
-    )
+    assert.equal(await status(headers), 200, 'the gateway still gets through')
+    // Even in a process that has not seen the instance yet (a restart).
+    webhookInstances.forget(instance.instanceName)
+    assert.equal(await status(headers), 200)
     assert.lengthOf(await Message.query().where('business_id', business.id), 3)
+
+    // Guessing instance names from a public address: blocked without a query.
+    const guesses = []
+    for (let index = 0; index < 21; index++) {
+      guesses.push(
+        await webhookInstances.authenticateDelivery(`atiende-guess-${index}`, 'Bearer x', STRANGER)
+      )
+    }
+    assert.deepEqual(guesses, [...Array(20).fill('refused'), 'throttled'])
+    const live = await webhookInstances.authenticateDelivery(
+      instance.instanceName,
+      String(headers.authorization),
+      STRANGER
+    )
+    assert.containSubset(live, { instanceName: instance.instanceName })
+    assert.equal(
+      await webhookInstances.authenticateDelivery(instance.instanceName, 'Bearer x', STRANGER),
+      'throttled'
+    )
+    // The gateway's network is never blocked.
+    const fromGateway = []
+    for (let index = 0; index < 25; index++) {
+      fromGateway.push(
+        await webhookInstances.authenticateDelivery(`atiende-miss-${index}`, 'Bearer x', '10.0.3.4')
+      )
+    }
+    assert.notInclude(fromGateway, 'throttled')
     await forget(instance.instanceName)
   })
 })
