@@ -17,7 +17,12 @@ export type SharedProps = {
 /**
  * Choices of the business profile form (businessFormOptions()).
  */
-export type BusinessFormOptions = { currencies: string[]; countries: string[]; timezones: string[] }
+export type BusinessFormOptions = {
+  currencies: string[]
+  countries: string[]
+  timezones: string[]
+  zonesByCountry: Record<string, string[]>
+}
 
 export type BusinessData = {
   id: string

@@ -278,11 +278,7 @@ export default class AgentPagesController {
 
     return inertia.render('agent/usage', {
       spentThisMonth: await usage.spentThisMonth(business),
-      settings: {
-        replyDelaySeconds: business.replyDelaySeconds,
-        takeoverMinutes: business.takeoverMinutes,
-        monthlyBudgetUsd: business.monthlyBudgetUsd,
-      },
+      settings: { monthlyBudgetUsd: business.monthlyBudgetUsd },
       botBlockedReason: business.botBlockedReason,
       days: allDays.map((day) => {
         const run = byDay.get(day)

@@ -20,6 +20,11 @@ export default class AiSettingsController {
       business: BusinessTransformer.transform(business),
       suggestedModels: SUGGESTED_MODELS,
       transcriptionModels: agentConfig.transcription.models,
+      behaviour: {
+        replyDelaySeconds: business.replyDelaySeconds,
+        takeoverMinutes: business.takeoverMinutes,
+        monthlyBudgetUsd: business.monthlyBudgetUsd,
+      },
     })
   }
 

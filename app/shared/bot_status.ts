@@ -43,13 +43,14 @@ export function businessBotStatus(facts: BusinessBotFacts): BusinessBotStatus {
 /**
  * Where the owner fixes each reason (the one action a page offers): the
  * business switch (`PUT /settings/bot`, on the AI settings page), the key
- * form, the budget on the usage page, the WhatsApp connection.
+ * form, the budget (with the bot's behaviour, on the AI settings page), the
+ * WhatsApp connection.
  */
 export const BOT_FIX_HREF: Record<BusinessBotReason, string> = {
   bot_disabled: '/settings/ai',
   no_api_key: '/settings/ai',
   api_key_rejected: '/settings/ai',
-  budget_reached: '/agent/usage',
+  budget_reached: '/settings/ai#bot-behaviour',
   not_connected: '/whatsapp',
 }
 

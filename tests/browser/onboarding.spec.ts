@@ -24,6 +24,13 @@ test.group('Onboarding in the browser', () => {
     await page.getByLabel('Nombre del negocio').fill('Zapatería Rosa')
     await page.getByLabel('Giro').fill('Calzado')
     await page.getByLabel('País').selectOption({ label: 'Argentina' })
+    // The country's time zones come first, its main one chosen.
+    assert.equal(await page.getByLabel('Zona horaria').inputValue(), 'America/Buenos_Aires')
+    assert.equal(
+      await page.locator('#timezone optgroup').first().getAttribute('label'),
+      'Zonas horarias de Argentina'
+    )
+    assert.isAbove(await page.locator('#timezone option').count(), 300)
     await page.getByRole('button', { name: 'Continuar' }).click()
 
     await page.waitForURL('**/onboarding/ai')
@@ -39,8 +46,8 @@ test.group('Onboarding in the browser', () => {
     const user = await User.findByOrFail('email', email)
     const businesses = await user.related('businesses').query()
     assert.deepEqual(
-      businesses.map((business) => [business.name, business.country]),
-      [['Zapatería Rosa', 'AR']]
+      businesses.map((business) => [business.name, business.country, business.timezone]),
+      [['Zapatería Rosa', 'AR', 'America/Buenos_Aires']]
     )
   })
 
