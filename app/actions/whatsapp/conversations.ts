@@ -130,8 +130,7 @@ export async function openConversationFor(
   businessId: string,
   contactId: string
 ) {
-  const conversations = () =>
-    Business.reference(businessId, trx).related('conversations').query()
+  const conversations = () => Business.reference(businessId, trx).related('conversations').query()
   const latest = await conversations()
     .where('contact_id', contactId)
     .orderByRaw("(status = 'open') DESC")
