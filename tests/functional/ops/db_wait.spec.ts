@@ -12,7 +12,7 @@ const cannotRun = missingServers({ postgres: true })
  * migrations: on a first deploy the database may not be up yet.
  */
 test.group('Ops: waiting for the database', () => {
-  function dbWait(databaseUrl: string, timeout: number) {
+  function dbWait(databaseUrl: string, timeout: number, onOutput?: (output: string) => void) {
     const { env } = new Deployment({ DATABASE_URL: databaseUrl })
     return runProcess(
       process.execPath,
@@ -21,6 +21,7 @@ test.group('Ops: waiting for the database', () => {
         cwd: app.makePath(),
         env: { ...env, PORT: '0', APP_URL: 'http://127.0.0.1' },
         timeoutMs: (timeout + 20) * 1000,
+        onOutput,
       }
     )
   }
@@ -29,8 +30,17 @@ test.group('Ops: waiting for the database', () => {
     const postgres = await ThrowawayPostgres.start()
     try {
       await postgres.stop()
-      const waiting = dbWait(postgres.url(), 60)
-      await sleep(2_500)
+      /**
+       * Up again once the command has been refused once (its start takes
+       * seconds on a busy machine).
+       */
+      let refused: () => void
+      const firstRefusal = new Promise<void>((resolve) => (refused = resolve))
+      const waiting = dbWait(postgres.url(), 60, (output) => {
+        if (output.includes('(attempt 1)')) refused()
+      })
+      await firstRefusal
+      await sleep(500)
       await postgres.resume()
 
       const run = await waiting

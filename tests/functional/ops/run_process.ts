@@ -14,7 +14,15 @@ export interface ProcessResult {
 export function runProcess(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}
+  options: {
+    env?: NodeJS.ProcessEnv
+    cwd?: string
+    timeoutMs?: number
+    /**
+     * Called with everything printed so far, as it arrives.
+     */
+    onOutput?: (output: string) => void
+  } = {}
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -24,8 +32,14 @@ export function runProcess(
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      options.onOutput?.(stdout + stderr)
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      options.onOutput?.(stdout + stderr)
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000)
     child.once('error', (error) => {
       clearTimeout(timer)
