@@ -3,7 +3,7 @@
  * 127.0.0.1 and the machine's PostgreSQL, written to docs/performance.md.
  *
  *   npm run bench                       # everything (about 12 minutes)
- *   npm run bench -- --only ingest      # one or more: ingest,agent,prompt,inbox,live,media,photos,voice
+ *   npm run bench -- --only ingest      # one or more: ingest,agent,prompt,inbox,live,media,photos,voice,paint
  *   npm run bench -- --runs 5           # runs per figure (default 3)
  *   npm run bench -- --reseed           # fill the inbox database again
  *   npm run bench -- --no-build         # reuse build/ as it is
@@ -26,6 +26,7 @@ import { benchLive } from './live.js'
 import { benchVoiceNotes } from './voice_notes.js'
 import { benchPhotos } from './photo_match.js'
 import { benchPrompt } from './prompt.js'
+import { benchFirstPaint } from './first_paint.js'
 import { APP_ROOT, BenchDatabase, buildExists } from './lib/deployment.js'
 import { describeMachine, loadAverage, waitForQuiet } from './lib/machine.js'
 import { cleanUpOnExit, run, stopAll } from './lib/processes.js'
@@ -40,6 +41,7 @@ const BENCHMARKS = [
   'media',
   'photos',
   'voice',
+  'paint',
 ] as const
 type Benchmark = (typeof BENCHMARKS)[number]
 
@@ -133,6 +135,9 @@ try {
         break
       case 'voice':
         sections.push(await benchVoiceNotes(context, { database }))
+        break
+      case 'paint':
+        sections.push(await benchFirstPaint(context, { database }))
         break
     }
     /**

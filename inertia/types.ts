@@ -11,7 +11,10 @@ export type SharedProps = {
   flash: { error?: string; success?: string }
   user: { id: string; fullName: string; email: string; locale: Locale } | null
   businesses: { id: string; name: string }[]
-  currentBusiness: { id: string; name: string } | null
+  /**
+   * `timezone` is the one dates and times are shown in (useI18n).
+   */
+  currentBusiness: { id: string; name: string; timezone: string } | null
 }
 
 /**

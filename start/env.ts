@@ -62,6 +62,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   APP_NAME: Env.schema.string.optional(),
   LOG_LEVEL: Env.schema.string.optional(),
   TRUST_PROXY: Env.schema.boolean.optional(),
+  /**
+   * false: pages render in the browser only, as before server-side
+   * rendering (default true; config/inertia.ts).
+   */
+  INERTIA_SSR: Env.schema.boolean.optional(),
 
   /*
   |----------------------------------------------------------

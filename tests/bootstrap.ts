@@ -10,8 +10,14 @@ import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import { chromium } from 'playwright'
-import { browserClient } from '@japa/browser-client'
+import { browserClient, decoratorsCollection } from '@japa/browser-client'
+import { waitForHydration } from '#tests/helpers/hydration'
 import env from '#start/env'
+
+/**
+ * Browser tests act on a server-rendered page once it is live.
+ */
+decoratorsCollection.register(waitForHydration)
 
 export const plugins: Config['plugins'] = [
   assert(),

@@ -79,6 +79,13 @@ export default class InboxController {
         driver: gateway.driver,
       },
       filters: { filter: filter ?? 'all', q: q ?? '' },
+      /**
+       * The moment the page is rendered at: "today", "yesterday" and the
+       * end of a bot pause are worked out from it on the server and again
+       * in the browser while it hydrates, so both agree; the browser's
+       * clock takes over once the page is live.
+       */
+      now: Date.now(),
       conversations: async () => {
         const { rows, nextCursor } = await queries.conversations(business, { filter, q })
         return {

@@ -30,7 +30,14 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
       }),
       user: ctx.inertia.always(user ? UserTransformer.transform(user) : null),
       businesses: ctx.inertia.always(businesses.map((b) => ({ id: b.id, name: b.name }))),
-      currentBusiness: ctx.inertia.always(current ? { id: current.id, name: current.name } : null),
+      /**
+       * The business's time zone: pages show dates and times in it, the
+       * same on the server (which renders the first visit) as in the
+       * browser that takes the page over.
+       */
+      currentBusiness: ctx.inertia.always(
+        current ? { id: current.id, name: current.name, timezone: current.timezone } : null
+      ),
     }
   }
 

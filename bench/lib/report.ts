@@ -44,6 +44,7 @@ export const SECTION_ORDER = [
   'big-media',
   'photos',
   'voice',
+  'paint',
 ]
 
 /**

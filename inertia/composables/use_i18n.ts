@@ -2,6 +2,7 @@ import { computed } from 'vue'
 import { usePage } from '@inertiajs/vue3'
 import { IntlMessageFormat } from 'intl-messageformat'
 import type { Locale, SharedProps } from '~/types'
+import { hydrated } from '~/hydration'
 
 /**
  * The interface texts: the same resources/lang/<locale>/*.json files the
@@ -51,17 +52,52 @@ export function translate(locale: Locale, key: string, data?: Record<string, unk
   return String(format.format(data as Record<string, string>))
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * A date formatter, made once per locale, options and zone (making one
+ * costs far more than using it, and a list formats hundreds of dates).
+ */
+export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions) {
+  const cacheKey = `${locale}|${JSON.stringify(options)}`
+  let format = dateFormats.get(cacheKey)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options)
+    dateFormats.set(cacheKey, format)
+  }
+  return format
+}
+
 export function useI18n() {
   const page = usePage<SharedProps>()
   const locale = computed<Locale>(() => (page.props.locale === 'en' ? 'en' : 'es'))
   const intlLocale = computed(() => (locale.value === 'en' ? 'en-US' : 'es-MX'))
+  /**
+   * Dates and times are shown in the business's time zone: the server
+   * renders the first visit, and a zone of its own (or of the browser's)
+   * would give another hour there than in the browser that hydrates it.
+   * A page without a business shows them in UTC while it hydrates, then
+   * in the browser's zone.
+   */
+  const timeZone = computed(
+    () =>
+      page.props.currentBusiness?.timezone ??
+      (hydrated.value ? Intl.DateTimeFormat().resolvedOptions().timeZone : 'UTC')
+  )
 
   return {
     locale,
     intlLocale,
+    timeZone,
     t: (key: string, data?: Record<string, unknown>) => translate(locale.value, key, data),
     formatDate: (iso: string) =>
-      new Intl.DateTimeFormat(intlLocale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(
+      dateFormat(intlLocale.value, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: timeZone.value,
+      }).format(new Date(iso)),
+    formatTime: (iso: string) =>
+      dateFormat(intlLocale.value, { timeStyle: 'short', timeZone: timeZone.value }).format(
         new Date(iso)
       ),
     formatMoney: (amount: string | number, currency: string) =>

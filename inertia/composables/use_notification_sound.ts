@@ -1,4 +1,4 @@
-import { ref } from 'vue'
+import { onMounted, ref } from 'vue'
 
 const STORAGE_KEY = 'atiende.inbox.sound'
 
@@ -9,7 +9,13 @@ const STORAGE_KEY = 'atiende.inbox.sound'
  * require.
  */
 export function useNotificationSound() {
-  const enabled = ref(readPreference())
+  /**
+   * Off until the page is live: the choice is in this browser's storage,
+   * which the server that renders the page cannot read, and the page
+   * must hydrate as the server rendered it.
+   */
+  const enabled = ref(false)
+  onMounted(() => (enabled.value = readPreference()))
   let context: AudioContext | null = null
 
   function readPreference() {

@@ -1,54 +1,74 @@
+import { dateFormat } from '~/composables/use_i18n'
+
 /**
- * Dates and names as the inbox shows them, in the person's language.
+ * Dates and names as the inbox shows them, in the person's language and
+ * the business's time zone (useI18n's timeZone): the same hour and the
+ * same "today" on the server that renders the page as in the browser.
  */
 type Translate = (key: string, data?: Record<string, unknown>) => string
 
-function startOfDay(date: Date) {
-  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime()
-}
-
 const DAY = 24 * 60 * 60 * 1000
 
-export function clockTime(iso: string, locale: string) {
-  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(new Date(iso))
+/**
+ * The calendar day of a moment in a zone, as a day number (days since
+ * 1970-01-01): two of them subtract to whole days.
+ */
+function dayNumber(date: Date, zone: string) {
+  const parts = dateFormat('en-US', {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    timeZone: zone,
+  }).formatToParts(date)
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((candidate) => candidate.type === type)?.value)
+  return Date.UTC(part('year'), part('month') - 1, part('day')) / DAY
+}
+
+function yearOf(date: Date, zone: string) {
+  return new Date(dayNumber(date, zone) * DAY).getUTCFullYear()
+}
+
+export function clockTime(iso: string, locale: string, zone: string) {
+  return dateFormat(locale, { timeStyle: 'short', timeZone: zone }).format(new Date(iso))
 }
 
 /**
  * The list's time: the hour today, "Ayer", the weekday this week, else the
  * date.
  */
-export function listTime(iso: string, locale: string, now: number, t: Translate) {
+export function listTime(iso: string, locale: string, now: number, t: Translate, zone: string) {
   const date = new Date(iso)
-  const days = Math.round((startOfDay(new Date(now)) - startOfDay(date)) / DAY)
-  if (days <= 0) return clockTime(iso, locale)
+  const days = dayNumber(new Date(now), zone) - dayNumber(date, zone)
+  if (days <= 0) return clockTime(iso, locale, zone)
   if (days === 1) return t('inbox.day.yesterday')
-  if (days < 7) return new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(date)
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short' }).format(date)
+  if (days < 7) return dateFormat(locale, { weekday: 'short', timeZone: zone }).format(date)
+  return dateFormat(locale, { dateStyle: 'short', timeZone: zone }).format(date)
 }
 
 /**
  * A day separator in the history: "Hoy", "Ayer", or the full date.
  */
-export function dayLabel(iso: string, locale: string, now: number, t: Translate) {
+export function dayLabel(iso: string, locale: string, now: number, t: Translate, zone: string) {
   const date = new Date(iso)
-  const days = Math.round((startOfDay(new Date(now)) - startOfDay(date)) / DAY)
+  const days = dayNumber(new Date(now), zone) - dayNumber(date, zone)
   if (days === 0) return t('inbox.day.today')
   if (days === 1) return t('inbox.day.yesterday')
-  return new Intl.DateTimeFormat(locale, {
+  return dateFormat(locale, {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
-    year: new Date(now).getFullYear() === date.getFullYear() ? undefined : 'numeric',
+    year: yearOf(new Date(now), zone) === yearOf(date, zone) ? undefined : 'numeric',
+    timeZone: zone,
   }).format(date)
 }
 
-export function dayKey(iso: string) {
-  const date = new Date(iso)
-  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`
+export function dayKey(iso: string, zone: string) {
+  return String(dayNumber(new Date(iso), zone))
 }
 
-export function longDate(iso: string, locale: string) {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(iso))
+export function longDate(iso: string, locale: string, zone: string) {
+  return dateFormat(locale, { dateStyle: 'long', timeZone: zone }).format(new Date(iso))
 }
 
 export function initials(name: string) {
