@@ -21,6 +21,7 @@ test.group('Onboarding in the browser', () => {
 
     await page.waitForURL('**/onboarding')
     await page.assertTextContains('h1', 'Cuéntanos de tu negocio')
+    assert.isTrue(await page.getByRole('button', { name: 'Cerrar sesión' }).isVisible())
     await page.getByLabel('Nombre del negocio').fill('Zapatería Rosa')
     await page.getByLabel('Giro').fill('Calzado')
     await page.getByLabel('País').selectOption({ label: 'Argentina' })
