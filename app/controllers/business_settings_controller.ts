@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import BusinessTransformer from '#transformers/business_transformer'
 import BusinessPolicy from '#policies/business_policy'
-import { switchBusinessValidator, updateBusinessValidator } from '#validators/business'
+import { TIMEZONES, switchBusinessValidator, updateBusinessValidator } from '#validators/business'
 import { CURRENT_BUSINESS_KEY } from '#middleware/current_business_middleware'
 
 /**
@@ -49,7 +49,7 @@ export function businessFormOptions() {
       'VE',
       'ES',
     ],
-    timezones: Intl.supportedValuesOf('timeZone'),
+    timezones: [...TIMEZONES],
     zonesByCountry: ZONES_BY_COUNTRY,
   }
 }
@@ -59,8 +59,6 @@ export function businessFormOptions() {
  * form lists them before the rest of the world's. (The runtime has the
  * IANA list but not which country each zone belongs to.)
  */
-const KNOWN_ZONES = new Set(Intl.supportedValuesOf('timeZone'))
-
 const ZONES_BY_COUNTRY: Record<string, string[]> = Object.fromEntries(
   Object.entries({
     MX: [
@@ -141,15 +139,14 @@ const ZONES_BY_COUNTRY: Record<string, string[]> = Object.fromEntries(
 )
 
 /**
- * A zone as the runtime lists it (Intl.supportedValuesOf, which the
- * validator also checks against): some have older canonical names there
- * ("America/Buenos_Aires" for "America/Argentina/Buenos_Aires"). Null for
- * one it does not know.
+ * A zone as the validator knows it (TIMEZONES, the runtime's list): some
+ * have older canonical names there ("America/Buenos_Aires" for
+ * "America/Argentina/Buenos_Aires"). Null for one it does not know.
  */
 function canonicalZone(zone: string) {
   try {
     const name = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone
-    return KNOWN_ZONES.has(name) ? name : KNOWN_ZONES.has(zone) ? zone : null
+    return TIMEZONES.has(name) ? name : TIMEZONES.has(zone) ? zone : null
   } catch {
     return null
   }

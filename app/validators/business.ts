@@ -4,7 +4,10 @@ import { wellFormed } from '#validators/well_formed'
 import { getCountries } from 'libphonenumber-js'
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
-const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'))
+/**
+ * The time zones a business may have (the profile form offers these).
+ */
+export const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'))
 
 /**
  * ISO 4217 code known to this runtime (MXN, COP, USD, ...).
